@@ -1,0 +1,14 @@
+package dev.stepconnect.remediation;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** Placeholder until its feature lands. */
+public final class RemediationHandler implements RequestStreamHandler {
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        throw new UnsupportedOperationException("RemediationHandler is not implemented yet");
+    }
+}

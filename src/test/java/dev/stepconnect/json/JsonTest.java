@@ -1,0 +1,41 @@
+package dev.stepconnect.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    @Test
+    void readsTypedFields() {
+        JsonObject o = Json.parseObject("{\"s\":\"x\",\"n\":1764050000123,\"ns\":\"42\",\"o\":{\"k\":true},\"l\":[{\"a\":1}],\"z\":null}");
+        assertThat(o.requiredString("s")).isEqualTo("x");
+        assertThat(o.number("n")).contains(1764050000123L);
+        assertThat(o.number("ns")).contains(42L);
+        assertThat(o.requiredObject("o").string("k")).contains("true");
+        assertThat(o.objects("l")).hasSize(1);
+        assertThat(o.string("z")).isEmpty();
+        assertThat(o.has("z")).isFalse();
+    }
+
+    @Test
+    void failuresNameTheFieldButNeverEchoTheDocument() {
+        assertThatThrownBy(() -> Json.parseObject("{\"password\":\"hunter2\"")).isInstanceOf(JsonException.class)
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> Json.parseObject("[1,2]")).hasMessageContaining("expected a JSON object");
+        assertThatThrownBy(() -> Json.parseObject("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Json.parseObject("{}").requiredString("Name")).hasMessageContaining("'Name'");
+        assertThatThrownBy(() -> Json.parseObject("{\"o\":[]}").requiredObject("o")).isInstanceOf(JsonException.class);
+    }
+
+    @Test
+    void roundTripsFromStreams() {
+        JsonObject o = Json.parseObject(new ByteArrayInputStream("{\"a\":\"b\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(Json.write(o.asMap())).isEqualTo("{\"a\":\"b\"}");
+        assertThat(Json.write(Map.of("k", "v\"q"))).isEqualTo("{\"k\":\"v\\\"q\"}");
+    }
+}
