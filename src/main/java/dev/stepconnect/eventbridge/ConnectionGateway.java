@@ -1,0 +1,201 @@
+package dev.stepconnect.eventbridge;
+
+import dev.stepconnect.credentials.Credential;
+import dev.stepconnect.lambda.Deadline;
+import dev.stepconnect.log.Redaction;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.ConnectionBodyParameter;
+import software.amazon.awssdk.services.eventbridge.model.ConnectionHeaderParameter;
+import software.amazon.awssdk.services.eventbridge.model.ConnectionHttpParameters;
+import software.amazon.awssdk.services.eventbridge.model.ConnectionQueryStringParameter;
+import software.amazon.awssdk.services.eventbridge.model.CreateConnectionAuthRequestParameters;
+import software.amazon.awssdk.services.eventbridge.model.CreateConnectionRequest;
+import software.amazon.awssdk.services.eventbridge.model.CreateConnectionResponse;
+import software.amazon.awssdk.services.eventbridge.model.DescribeConnectionResponse;
+import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.eventbridge.model.UpdateConnectionAuthRequestParameters;
+import software.amazon.awssdk.services.eventbridge.model.UpdateConnectionRequest;
+
+/**
+ * EventBridge connections, seen through plain values. The only class that maps StepConnect's
+ * credential and parameter types onto the SDK's connection model.
+ */
+public final class ConnectionGateway {
+    private final EventBridgeClient events;
+    private final Duration pollInterval;
+
+    public ConnectionGateway(EventBridgeClient events, Duration pollInterval) {
+        this.events = events;
+        this.pollInterval = pollInterval;
+    }
+
+    public Optional<ConnectionDescription> describe(String name) {
+        try {
+            return Optional.of(toDescription(events.describeConnection(r -> r.name(name))));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Creates the connection; returns its ARN. */
+    public String create(ConnectionSpec spec) {
+        CreateConnectionRequest.Builder request = CreateConnectionRequest.builder()
+                .name(spec.name())
+                .description(spec.description())
+                .authorizationType(spec.credential().type().name())
+                .authParameters(createAuth(spec));
+        if (spec.kmsKeyIdentifier() != null) {
+            request.kmsKeyIdentifier(spec.kmsKeyIdentifier());
+        }
+        CreateConnectionResponse response = events.createConnection(request.build());
+        return response.connectionArn();
+    }
+
+    /**
+     * Replaces everything StepConnect owns on the connection: credential, description, invocation and
+     * OAuth HTTP parameters, KMS key. Parameters are always re-sent, because a connection keeps no
+     * parameter that an update leaves out only by accident of EventBridge's merge rules.
+     */
+    public void update(ConnectionSpec spec) {
+        UpdateConnectionRequest.Builder request = UpdateConnectionRequest.builder()
+                .name(spec.name())
+                .description(spec.description() == null ? "" : spec.description())
+                .authorizationType(spec.credential().type().name())
+                .authParameters(updateAuth(spec.credential(), spec.invocationParameters(), spec.oauthHttpParameters()));
+        if (spec.kmsKeyIdentifier() != null) {
+            request.kmsKeyIdentifier(spec.kmsKeyIdentifier());
+        }
+        events.updateConnection(request.build());
+    }
+
+    /**
+     * Puts a new credential on the connection and nothing else: description, invocation parameters
+     * (whose secret values DescribeConnection never returns, so they could not be re-sent faithfully)
+     * and OAuth HTTP parameters stay as they are.
+     */
+    public void updateCredential(String name, Credential credential) {
+        events.updateConnection(UpdateConnectionRequest.builder()
+                .name(name)
+                .authorizationType(credential.type().name())
+                .authParameters(updateAuth(credential, null, null))
+                .build());
+    }
+
+    /** Deletes the connection; {@code false} when it was already gone. */
+    public boolean delete(String name) {
+        try {
+            events.deleteConnection(r -> r.name(name));
+            return true;
+        } catch (ResourceNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Polls until the connection is AUTHORIZED/ACTIVE. A failed state or a missing connection fails at
+     * once; the deadline running out fails with {@link ConnectionNotReadyException#timedOut()}.
+     */
+    public ConnectionDescription awaitReady(String name, Deadline deadline) {
+        while (true) {
+            ConnectionDescription current = describe(name).orElseThrow(() -> new ConnectionNotReadyException(
+                    "connection " + name + " does not exist", "MISSING", false));
+            if (current.isReady()) {
+                return current;
+            }
+            if (!current.isChanging()) {
+                throw new ConnectionNotReadyException("connection " + name + " is " + current.state()
+                        + reasonSuffix(current), current.state(), false);
+            }
+            if (deadline.remaining().compareTo(pollInterval) < 0) {
+                throw new ConnectionNotReadyException("connection " + name + " still " + current.state()
+                        + " when the wait ran out" + reasonSuffix(current), current.state(), true);
+            }
+            sleep(pollInterval);
+        }
+    }
+
+    private static String reasonSuffix(ConnectionDescription description) {
+        String reason = description.stateReason();
+        return reason == null || reason.isBlank() ? "" : " (" + Redaction.scrub(reason) + ")";
+    }
+
+    private static ConnectionDescription toDescription(DescribeConnectionResponse response) {
+        return new ConnectionDescription(response.name(), response.connectionArn(), response.connectionStateAsString(),
+                response.stateReason(), response.authorizationTypeAsString(), response.secretArn());
+    }
+
+    private static CreateConnectionAuthRequestParameters createAuth(ConnectionSpec spec) {
+        CreateConnectionAuthRequestParameters.Builder auth = CreateConnectionAuthRequestParameters.builder();
+        Credential credential = spec.credential();
+        if (credential instanceof Credential.ApiKey k) {
+            auth.apiKeyAuthParameters(p -> p.apiKeyName(k.apiKeyName()).apiKeyValue(k.apiKeyValue()));
+        } else if (credential instanceof Credential.Basic b) {
+            auth.basicAuthParameters(p -> p.username(b.username()).password(b.password()));
+        } else if (credential instanceof Credential.OAuthClientCredentials o) {
+            auth.oAuthParameters(p -> {
+                p.clientParameters(c -> c.clientID(o.clientId()).clientSecret(o.clientSecret()))
+                        .authorizationEndpoint(o.authorizationEndpoint())
+                        .httpMethod(o.httpMethod());
+                if (!spec.oauthHttpParameters().isEmpty()) {
+                    p.oAuthHttpParameters(toSdk(spec.oauthHttpParameters()));
+                }
+            });
+        }
+        if (!spec.invocationParameters().isEmpty()) {
+            auth.invocationHttpParameters(toSdk(spec.invocationParameters()));
+        }
+        return auth.build();
+    }
+
+    /** {@code invocation}/{@code oauthHttp} null: leave those parameters untouched. */
+    private static UpdateConnectionAuthRequestParameters updateAuth(Credential credential, HttpParameters invocation,
+                                                                    HttpParameters oauthHttp) {
+        UpdateConnectionAuthRequestParameters.Builder auth = UpdateConnectionAuthRequestParameters.builder();
+        if (credential instanceof Credential.ApiKey k) {
+            auth.apiKeyAuthParameters(p -> p.apiKeyName(k.apiKeyName()).apiKeyValue(k.apiKeyValue()));
+        } else if (credential instanceof Credential.Basic b) {
+            auth.basicAuthParameters(p -> p.username(b.username()).password(b.password()));
+        } else if (credential instanceof Credential.OAuthClientCredentials o) {
+            auth.oAuthParameters(p -> {
+                p.clientParameters(c -> c.clientID(o.clientId()).clientSecret(o.clientSecret()))
+                        .authorizationEndpoint(o.authorizationEndpoint())
+                        .httpMethod(o.httpMethod());
+                if (oauthHttp != null) {
+                    p.oAuthHttpParameters(toSdk(oauthHttp));
+                }
+            });
+        }
+        if (invocation != null) {
+            auth.invocationHttpParameters(toSdk(invocation));
+        }
+        return auth.build();
+    }
+
+    private static ConnectionHttpParameters toSdk(HttpParameters parameters) {
+        return ConnectionHttpParameters.builder()
+                .headerParameters(map(parameters.headers(), p -> ConnectionHeaderParameter.builder()
+                        .key(p.key()).value(p.value()).isValueSecret(p.secret()).build()))
+                .queryStringParameters(map(parameters.queryStrings(), p -> ConnectionQueryStringParameter.builder()
+                        .key(p.key()).value(p.value()).isValueSecret(p.secret()).build()))
+                .bodyParameters(map(parameters.bodies(), p -> ConnectionBodyParameter.builder()
+                        .key(p.key()).value(p.value()).isValueSecret(p.secret()).build()))
+                .build();
+    }
+
+    private static <T> List<T> map(List<HttpParameters.Parameter> parameters,
+                                   java.util.function.Function<HttpParameters.Parameter, T> mapper) {
+        return parameters.stream().map(mapper).toList();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionNotReadyException("interrupted while waiting for the connection", "UNKNOWN", true);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.stepconnect.eventbridge;
+
+import dev.stepconnect.credentials.Credential;
+
+/** Everything StepConnect sets on a connection it owns. {@code description} and {@code kmsKeyIdentifier} may be null. */
+public record ConnectionSpec(String name, String description, Credential credential, HttpParameters invocationParameters,
+                             HttpParameters oauthHttpParameters, String kmsKeyIdentifier) {
+}
