@@ -4,7 +4,12 @@ import dev.stepconnect.config.Environment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -33,14 +38,14 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  *   <li>one shared {@link UrlConnectionHttpClient}: JDK-only, no thread pools, the lightest init;</li>
  *   <li>standard retry mode (exponential backoff with jitter on throttling and 5xx) and bounded call
  *       timeouts so a stuck endpoint can never eat a Lambda's whole time budget;</li>
- *   <li>an explicit endpoint (tests) or the SDK's own {@code AWS_ENDPOINT_URL[_SERVICE]} handling.</li>
+ *   <li>endpoints from {@code AWS_ENDPOINT_URL_<SERVICE>} / {@code AWS_ENDPOINT_URL}, as everywhere in the SDK,
+ *       so the same build runs against AWS, moto, LocalStack or a sandbox.</li>
  * </ul>
  */
 public final class AwsClients {
     private final Region region;
     private final AwsCredentialsProvider credentials;
-    private final Optional<URI> endpoint;
-    private final boolean customEndpoint;
+    private final Function<String, Optional<URI>> endpoints;
     private final ClientTimeouts timeouts;
     private SdkHttpClient httpClient;
 
@@ -59,43 +64,56 @@ public final class AwsClients {
         }
     }
 
+    /** Every service at {@code endpoint} (null: AWS's own endpoints). */
     public AwsClients(Region region, AwsCredentialsProvider credentials, URI endpoint, ClientTimeouts timeouts) {
+        this(region, credentials, service -> Optional.ofNullable(endpoint), timeouts);
+    }
+
+    private AwsClients(Region region, AwsCredentialsProvider credentials, Function<String, Optional<URI>> endpoints,
+                       ClientTimeouts timeouts) {
         this.region = region;
         this.credentials = credentials;
-        this.endpoint = Optional.ofNullable(endpoint);
-        this.customEndpoint = endpoint != null;
+        this.endpoints = endpoints;
         this.timeouts = timeouts;
     }
 
-    /** Production wiring: everything from the Lambda environment. */
+    /**
+     * Production wiring: everything from the Lambda environment. Endpoints follow the SDK's own
+     * convention, {@code AWS_ENDPOINT_URL_<SERVICE>} before {@code AWS_ENDPOINT_URL}; they are read from
+     * {@code env} explicitly so that an {@link Environment} built in-process (the local run) behaves
+     * exactly like the process environment.
+     */
     public static AwsClients fromEnvironment(Environment env) {
         String regionName = env.optional("AWS_REGION").or(() -> env.optional("AWS_DEFAULT_REGION")).orElse("us-east-1");
-        // Lambda always sets the AWS_ACCESS_KEY_ID family; build the profile reader only for local runs.
-        AwsCredentialsProvider credentials = env.optional("AWS_ACCESS_KEY_ID").isPresent()
-                ? EnvironmentVariableCredentialsProvider.create()
-                : AwsCredentialsProviderChain.of(SystemPropertyCredentialsProvider.create(),
-                        ProfileCredentialsProvider.create());
-        // The SDK resolves AWS_ENDPOINT_URL itself; we only need to know that one is set (see sfn()).
-        boolean custom = env.optional("AWS_ENDPOINT_URL").isPresent() || env.optional("AWS_ENDPOINT_URL_SFN").isPresent();
-        AwsClients clients = new AwsClients(Region.of(regionName), credentials, null, ClientTimeouts.defaults());
-        return custom ? clients.withCustomEndpointFlag() : clients;
+        return new AwsClients(Region.of(regionName), credentialsFrom(env), endpointsFrom(env), ClientTimeouts.defaults());
     }
 
-    private AwsClients(AwsClients source, ClientTimeouts timeouts, boolean customEndpoint) {
-        this.region = source.region;
-        this.credentials = source.credentials;
-        this.endpoint = source.endpoint;
-        this.customEndpoint = customEndpoint;
-        this.timeouts = timeouts;
+    private static AwsCredentialsProvider credentialsFrom(Environment env) {
+        Optional<String> accessKey = env.optional("AWS_ACCESS_KEY_ID");
+        if (accessKey.isPresent()) {
+            // Lambda always sets the AWS_ACCESS_KEY_ID family: no provider chain walk at cold start.
+            if (env.isSystem()) {
+                return EnvironmentVariableCredentialsProvider.create();
+            }
+            String secretKey = env.optional("AWS_SECRET_ACCESS_KEY").orElse("");
+            return StaticCredentialsProvider.create(env.optional("AWS_SESSION_TOKEN")
+                    .<AwsCredentials>map(token -> AwsSessionCredentials.create(accessKey.get(), secretKey, token))
+                    .orElseGet(() -> AwsBasicCredentials.create(accessKey.get(), secretKey)));
+        }
+        // Local runs outside Lambda: system properties, then the shared profile files.
+        return AwsCredentialsProviderChain.of(SystemPropertyCredentialsProvider.create(),
+                ProfileCredentialsProvider.create());
     }
 
-    private AwsClients withCustomEndpointFlag() {
-        return new AwsClients(this, timeouts, true);
+    private static Function<String, Optional<URI>> endpointsFrom(Environment env) {
+        return serviceSuffix -> env.optional("AWS_ENDPOINT_URL_" + serviceSuffix)
+                .or(() -> env.optional("AWS_ENDPOINT_URL"))
+                .map(URI::create);
     }
 
-    /** Same region, credentials and endpoint, other timeouts (own HTTP client). */
+    /** Same region, credentials and endpoints, other timeouts (own HTTP client). */
     public AwsClients withTimeouts(ClientTimeouts newTimeouts) {
-        return new AwsClients(this, newTimeouts, customEndpoint);
+        return new AwsClients(region, credentials, endpoints, newTimeouts);
     }
 
     public Region region() {
@@ -107,23 +125,23 @@ public final class AwsClients {
     }
 
     public SecretsManagerClient secretsManager() {
-        return configure(SecretsManagerClient.builder()).build();
+        return configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
     }
 
     public EventBridgeClient eventBridge() {
-        return configure(EventBridgeClient.builder()).build();
+        return configure(EventBridgeClient.builder(), "EVENTBRIDGE").build();
     }
 
     public SfnClient sfn() {
-        return configure(SfnClient.builder()).build();
+        return configure(SfnClient.builder(), "SFN").build();
     }
 
     public CloudWatchClient cloudWatch() {
-        return configure(CloudWatchClient.builder()).build();
+        return configure(CloudWatchClient.builder(), "CLOUDWATCH").build();
     }
 
     public SchedulerClient scheduler() {
-        return configure(SchedulerClient.builder()).build();
+        return configure(SchedulerClient.builder(), "SCHEDULER").build();
     }
 
     private synchronized SdkHttpClient httpClient() {
@@ -136,12 +154,13 @@ public final class AwsClients {
         return httpClient;
     }
 
-    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String serviceSuffix) {
+        Optional<URI> endpoint = endpoints.apply(serviceSuffix);
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
                 .apiCallAttemptTimeout(timeouts.apiCallAttempt())
                 .apiCallTimeout(timeouts.apiCall());
-        if (customEndpoint) {
+        if (endpoint.isPresent()) {
             // Some operations (Step Functions TestState: "sync-") prepend a host prefix; an emulator
             // on an IP address or localhost cannot answer on such a host.
             override.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true);

@@ -8,14 +8,34 @@ import java.util.Optional;
  * names the variable and the accepted values so a misconfigured stack is diagnosed from one log line.
  */
 public final class Environment {
+    private static final Environment SYSTEM = new Environment(System.getenv(), true);
     private final Map<String, String> variables;
+    private final boolean system;
 
+    /** An explicit set of variables (tests, the local run). */
     public Environment(Map<String, String> variables) {
-        this.variables = Map.copyOf(variables);
+        this(variables, false);
     }
 
+    private Environment(Map<String, String> variables, boolean system) {
+        this.variables = Map.copyOf(variables);
+        this.system = system;
+    }
+
+    /** The process environment, as Lambda sets it. */
     public static Environment system() {
-        return new Environment(System.getenv());
+        return SYSTEM;
+    }
+
+    public boolean isSystem() {
+        return system;
+    }
+
+    /** A copy with some variables added or replaced. */
+    public Environment with(Map<String, String> overrides) {
+        Map<String, String> merged = new java.util.HashMap<>(variables);
+        merged.putAll(overrides);
+        return new Environment(merged, false);
     }
 
     public Optional<String> optional(String name) {

@@ -1,0 +1,49 @@
+package dev.stepconnect.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepconnect.config.Environment;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+class AwsClientsTest {
+
+    @Test
+    void serviceSpecificEndpointWinsOverTheGlobalOne() {
+        AwsClients clients = AwsClients.fromEnvironment(new Environment(Map.of(
+                "AWS_REGION", "eu-west-1",
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret",
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:4566",
+                "AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:9999")));
+        try (SfnClient sfn = clients.sfn(); SecretsManagerClient secrets = clients.secretsManager()) {
+            assertThat(sfn.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:9999"));
+            assertThat(secrets.serviceClientConfiguration().endpointOverride()).contains(URI.create("http://127.0.0.1:4566"));
+            assertThat(sfn.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1);
+        }
+    }
+
+    @Test
+    void noEndpointVariablesMeansAwsEndpoints() {
+        AwsClients clients = AwsClients.fromEnvironment(new Environment(Map.of("AWS_REGION", "us-west-2",
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret")));
+        try (EventBridgeClient events = clients.eventBridge()) {
+            assertThat(events.serviceClientConfiguration().endpointOverride()).isEmpty();
+            assertThat(events.serviceClientConfiguration().region()).isEqualTo(Region.US_WEST_2);
+        }
+    }
+
+    @Test
+    void credentialsComeFromTheGivenEnvironment() {
+        AwsClients clients = AwsClients.fromEnvironment(new Environment(Map.of("AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret", "AWS_SESSION_TOKEN", "token")));
+        try (SfnClient sfn = clients.sfn()) {
+            var identity = sfn.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
+            assertThat(identity.accessKeyId()).isEqualTo("AKIDEXAMPLE");
+        }
+    }
+}
