@@ -1,0 +1,121 @@
+package dev.stepconnect.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.stepconnect.json.Json;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Rules about template.yaml and the files it points at, checked on every build so they stay true. */
+class TemplateTest {
+    private static final Path TEMPLATE = Path.of("template.yaml");
+    private static final Pattern INLINE_WILDCARD = Pattern.compile("^\\s*Resource:\\s*[\"']?\\*[\"']?\\s*(#.*)?$");
+    private static final Pattern LIST_WILDCARD = Pattern.compile("^\\s*-\\s*[\"']?\\*[\"']?\\s*(#.*)?$");
+    private static final Pattern HANDLER = Pattern.compile("^\\s*Handler:\\s*([\\w.$]+)::(\\w+)\\s*$");
+    private static final Pattern DEFINITION_URI = Pattern.compile("^\\s*DefinitionUri:\\s*(\\S+)\\s*$");
+
+    private static List<String> templateLines() throws IOException {
+        return Files.readAllLines(TEMPLATE);
+    }
+
+    /** IAM: no Resource "*" except for actions AWS only allows on "*", and each such line says why. */
+    @Test
+    void everyWildcardResourceCarriesAComment() throws IOException {
+        List<String> lines = templateLines();
+        List<String> uncommented = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean wildcard = INLINE_WILDCARD.matcher(line).matches()
+                    || (LIST_WILDCARD.matcher(line).matches() && underResourceKey(lines, i));
+            if (wildcard && !line.contains("#") && !lines.get(i - 1).trim().startsWith("#")) {
+                uncommented.add((i + 1) + ": " + line.trim());
+            }
+        }
+        assertThat(uncommented).as("Resource \"*\" lines without a comment explaining why").isEmpty();
+    }
+
+    @Test
+    void theWildcardCheckRecognisesBothYamlForms() {
+        assertThat(INLINE_WILDCARD.matcher("              Resource: \"*\"").matches()).isTrue();
+        assertThat(INLINE_WILDCARD.matcher("              Resource: '*'  # only * is allowed").matches()).isTrue();
+        assertThat(INLINE_WILDCARD.matcher("              Resource: !Sub arn:aws:events:*:*:connection/*").matches()).isFalse();
+        assertThat(LIST_WILDCARD.matcher("                - \"*\"").matches()).isTrue();
+        assertThat(underResourceKey(List.of("Resource:", "  - \"*\""), 1)).isTrue();
+        assertThat(underResourceKey(List.of("Action:", "  - \"*\""), 1)).isFalse();
+    }
+
+    private static boolean underResourceKey(List<String> lines, int index) {
+        for (int i = index - 1; i >= 0; i--) {
+            String trimmed = lines.get(i).trim();
+            if (trimmed.startsWith("-") || trimmed.startsWith("#") || trimmed.isEmpty()) {
+                continue;
+            }
+            return trimmed.startsWith("Resource:") || trimmed.startsWith("NotResource:");
+        }
+        return false;
+    }
+
+    /** What `sam build` deploys must be loadable by the Lambda runtime: a stream handler with a public no-arg constructor. */
+    @Test
+    void everyHandlerNamesALoadableStreamHandler() throws Exception {
+        Set<String> handlers = new LinkedHashSet<>();
+        for (String line : templateLines()) {
+            Matcher matcher = HANDLER.matcher(line);
+            if (matcher.matches()) {
+                handlers.add(matcher.group(1));
+                assertThat(matcher.group(2)).isEqualTo("handleRequest");
+            }
+        }
+        assertThat(handlers).hasSize(3);
+        for (String handler : handlers) {
+            Class<?> type = Class.forName(handler, false, getClass().getClassLoader());
+            assertThat(RequestStreamHandler.class).as(handler).isAssignableFrom(type);
+            assertThat(Modifier.isPublic(type.getConstructor().getModifiers())).as(handler).isTrue();
+        }
+    }
+
+    @Test
+    void stateMachineDefinitionsExistParseAndHaveTheirSubstitutions() throws IOException {
+        List<String> lines = templateLines();
+        int found = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher matcher = DEFINITION_URI.matcher(lines.get(i));
+            if (!matcher.matches()) {
+                continue;
+            }
+            found++;
+            Path definition = Path.of(matcher.group(1));
+            assertThat(definition).exists();
+            String text = Files.readString(definition);
+            Json.parseObject(text);
+            String rest = String.join("\n", lines.subList(i, Math.min(lines.size(), i + 15)));
+            Matcher variables = Pattern.compile("\\$\\{(\\w+)}").matcher(text);
+            while (variables.find()) {
+                assertThat(rest).as("DefinitionSubstitutions for ${" + variables.group(1) + "}")
+                        .containsPattern("\\n\\s+" + variables.group(1) + ":");
+            }
+        }
+        assertThat(found).isPositive();
+    }
+
+    @Test
+    void sampleEventsAreValidJson() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("events"))) {
+            List<Path> events = files.filter(p -> p.toString().endsWith(".json")).toList();
+            for (Path event : events) {
+                Json.parseObject(Files.readString(event));
+            }
+        }
+    }
+}
