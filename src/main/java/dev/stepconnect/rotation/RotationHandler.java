@@ -37,7 +37,11 @@ public final class RotationHandler implements RequestStreamHandler {
     }
 
     RotationHandler(Environment env) {
-        this(build(env, AwsClients.fromEnvironment(env)), Clock.systemUTC());
+        this(env, AwsClients.fromEnvironment(env));
+    }
+
+    RotationHandler(Environment env, AwsClients clients) {
+        this(build(env, clients), Clock.systemUTC());
     }
 
     RotationHandler(RotationService service, Clock clock) {

@@ -225,7 +225,7 @@ public final class RotationService {
                 }
                 if (!credential.type().name().equals(connection.authorizationType())) {
                     throw rollBack(current, "connection " + name + " uses " + connection.authorizationType()
-                            + " but secret " + secret.name() + " holds a " + credential.type() + " credential");
+                            + " but secret " + secret.name() + " holds a credential of type " + credential.type());
                 }
                 if (connection.isChanging()) {
                     throw new RotationRetryableException("connection " + name + " is " + connection.state()
