@@ -13,6 +13,11 @@ public interface CredentialProbe {
      */
     ProbeResult probe(URI endpoint, ConnectionDescription connection, Credential credential, Deadline deadline);
 
+    /** Why the probe cannot run as configured, checked before any connection is touched. */
+    default java.util.Optional<String> misconfiguration() {
+        return java.util.Optional.empty();
+    }
+
     /** {@code true}: the probe goes through the connection, so every linked connection is probed. */
     default boolean throughConnection() {
         return true;

@@ -149,10 +149,15 @@ public final class RotationService {
             // so the configuration is proven with the current credential.
             Optional<String> staged = store.pending(secret.arn(), token);
             Credential candidate = staged.isPresent() ? parsePending(staged.get(), current.type(), true) : current;
+            Optional<URI> endpoint = settings.testEndpointIfSet();
+            if (endpoint.isPresent() && probe != null) {
+                probe.misconfiguration().ifPresent(problem -> {
+                    throw new InvalidRotationException(problem);
+                });
+            }
             // DescribeConnection never returns the credential, so whether setSecret ran cannot be seen:
             // put the candidate on every connection (idempotent) before proving it.
             List<ConnectionDescription> ready = applyEverywhere(candidate, current);
-            Optional<URI> endpoint = settings.testEndpointIfSet();
             if (endpoint.isEmpty() || probe == null) {
                 log("connections are AUTHORIZED/ACTIVE with the pending credential; no probe configured",
                         "testEndpoint", endpoint.isPresent() ? "set" : "none");
@@ -160,7 +165,12 @@ public final class RotationService {
             }
             List<ConnectionDescription> targets = probe.throughConnection() ? ready : ready.subList(0, 1);
             for (ConnectionDescription connection : targets) {
-                ProbeResult result = probe.probe(endpoint.get(), connection, candidate, forwardDeadline());
+                ProbeResult result;
+                try {
+                    result = probe.probe(endpoint.get(), connection, candidate, forwardDeadline());
+                } catch (RuntimeException e) {
+                    result = ProbeResult.transientFailure("the probe failed unexpectedly: " + e.getClass().getSimpleName());
+                }
                 switch (result.outcome()) {
                     case PASSED -> log("test endpoint accepted the pending credential", "connection", connection.name(),
                             "detail", result.detail());

@@ -6,6 +6,7 @@ import dev.stepconnect.json.Json;
 import dev.stepconnect.lambda.Deadline;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.SfnException;
@@ -37,11 +38,14 @@ public final class TestStateProbe implements CredentialProbe {
     }
 
     @Override
+    public Optional<String> misconfiguration() {
+        return roleArn != null ? Optional.empty() : Optional.of("STEPCONNECT_TEST_MODE is test-state but"
+                + " STEPCONNECT_TEST_ROLE_ARN is not set: give the role TestState runs the HTTP Task with, or set"
+                + " STEPCONNECT_TEST_MODE to direct or none");
+    }
+
+    @Override
     public ProbeResult probe(URI endpoint, ConnectionDescription connection, Credential credential, Deadline deadline) {
-        if (roleArn == null) {
-            throw new InvalidRotationException("STEPCONNECT_TEST_MODE is test-state but STEPCONNECT_TEST_ROLE_ARN is not"
-                    + " set: give the role TestState runs the HTTP Task with, or set STEPCONNECT_TEST_MODE to direct or none");
-        }
         TestStateResponse response;
         try {
             response = sfn.testState(r -> r.definition(definition(endpoint, connection.arn())).roleArn(roleArn).input("{}"));

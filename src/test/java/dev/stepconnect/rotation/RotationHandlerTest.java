@@ -363,6 +363,28 @@ class RotationHandlerTest {
     }
 
     @Test
+    void testStateModeWithoutRoleFailsBeforeTouchingConnections() {
+        String connection = apiKeyConnection("old-key-0012");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0012\"}",
+                tags(connection, "https://api.example.com/ping", null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0012\"}");
+        Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "test-state");
+
+        assertThatThrownBy(() -> invoke(new RotationHandler(new Environment(env), front.clients()), "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("STEPCONNECT_TEST_ROLE_ARN");
+        assertThat(front.requests("UpdateConnection")).isEmpty();
+    }
+
+    @Test
+    void invalidConfigurationFailsAtInit() {
+        Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "smoke");
+        assertThatThrownBy(() -> new RotationHandler(new Environment(env), front.clients()))
+                .isInstanceOf(dev.stepconnect.config.ConfigurationException.class)
+                .hasMessageContaining("STEPCONNECT_TEST_MODE");
+    }
+
+    @Test
     void malformedEventsFailClearly() {
         RotationHandler handler = handler("none");
         assertThatThrownBy(() -> handler.handleRequest(stream("[1,2]"), new ByteArrayOutputStream(), new TestContext()))
