@@ -4,6 +4,7 @@ import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.log.Redaction;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.Supplier;
 
 /**
  * A new random API key value or password (256 bits from {@link SecureRandom}, URL-safe Base64), for
@@ -12,14 +13,18 @@ import java.util.Base64;
  */
 public final class RandomCredentialGenerator implements CredentialGenerator {
     private static final int BYTES = 32;
-    private final SecureRandom random;
+    private final Supplier<SecureRandom> randomSource;
 
-    public RandomCredentialGenerator(SecureRandom random) {
-        this.random = random;
+    public RandomCredentialGenerator(Supplier<SecureRandom> randomSource) {
+        this.randomSource = randomSource;
     }
 
+    /**
+     * A fresh {@link SecureRandom} per credential: with SnapStart, an instance seeded during init would
+     * be restored with the same state in every execution environment.
+     */
     public RandomCredentialGenerator() {
-        this(new SecureRandom());
+        this(SecureRandom::new);
     }
 
     @Override
@@ -39,7 +44,7 @@ public final class RandomCredentialGenerator implements CredentialGenerator {
 
     private String randomValue() {
         byte[] bytes = new byte[BYTES];
-        random.nextBytes(bytes);
+        randomSource.get().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

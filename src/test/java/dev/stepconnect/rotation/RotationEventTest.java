@@ -27,6 +27,16 @@ class RotationEventTest {
     }
 
     @Test
+    void sampleEventsParse() throws java.io.IOException {
+        for (RotationStep step : RotationStep.values()) {
+            java.nio.file.Path sample = java.nio.file.Path.of("events", "rotation-" + step.wireName() + ".json");
+            RotationEvent event = RotationEvent.parse(Json.parseObject(java.nio.file.Files.readString(sample)));
+            assertThat(event.step()).isEqualTo(step);
+            assertThat(event.rotationToken()).isNotNull();
+        }
+    }
+
+    @Test
     void missingFieldsAreNamed() {
         assertThatThrownBy(() -> RotationEvent.parse(Json.parseObject("{\"Step\":\"createSecret\",\"SecretId\":\"s\"}")))
                 .isInstanceOf(InvalidRotationException.class).hasMessageContaining("ClientRequestToken");
