@@ -166,7 +166,7 @@ class RotationHandlerTest {
         assertThat(testStates).hasSize(2);
         String body = testStates.get(0).getBodyAsString();
         assertThat(body).contains(ROLE_ARN).contains("arn:aws:states:::http:invoke")
-                .contains(connectionArn.replace("/", "\\/").replace("\\/", "/")).contains("https://api.example.com/ping");
+                .contains(connectionArn).contains("https://api.example.com/ping");
     }
 
     @Test
@@ -228,6 +228,8 @@ class RotationHandlerTest {
 
         assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
         assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+        assertThat(lastUpdateBody(connection).contains("old-key-0004"))
+                .as("until the retry, the connection is back on the working AWSCURRENT credential").isTrue();
         // The retry succeeds once the partner is back, and the rotation completes.
         partner.accept("x-api-key", "new-key-0004");
         invoke(handler, "testSecret", arn, token);
@@ -294,6 +296,25 @@ class RotationHandlerTest {
 
         assertThat(updateBodies(connection)).hasSize(2);
         assertThat(lastUpdateBody(connection).contains("new-key-0008")).isTrue();
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void connectionMidChangeIsRetryableAndUntouched() {
+        String connection = apiKeyConnection("old-key-0013");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0013\"}", tags(connection, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0013\"}");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .withRequestBody(containing("\"" + connection + "\""))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"Name\":\"" + connection + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
+                                + connection + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, token))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING");
+        assertThat(front.requests("UpdateConnection")).isEmpty();
         assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
     }
 
