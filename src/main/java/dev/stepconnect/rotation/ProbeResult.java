@@ -1,0 +1,80 @@
+package dev.stepconnect.rotation;
+
+/**
+ * What probing the test endpoint with the pending credential showed. {@code detail} is safe to log
+ * (status codes, error names, scrubbed and shortened causes).
+ */
+public record ProbeResult(Outcome outcome, String detail) {
+    public enum Outcome {
+        /** The partner accepted the credential. */
+        PASSED,
+        /** Definitive: the partner refused the credential (401/403) or the probe cannot succeed as set up. */
+        REJECTED,
+        /** Unknown yet: timeouts, throttling, 5xx. Retry later; do not roll back. */
+        TRANSIENT
+    }
+
+    private static final int MAX_DETAIL = 300;
+
+    public static ProbeResult passed(String detail) {
+        return new ProbeResult(Outcome.PASSED, detail);
+    }
+
+    public static ProbeResult rejected(String detail) {
+        return new ProbeResult(Outcome.REJECTED, detail);
+    }
+
+    public static ProbeResult transientFailure(String detail) {
+        return new ProbeResult(Outcome.TRANSIENT, detail);
+    }
+
+    /** Classifies the HTTP status of the test endpoint's answer. */
+    public static ProbeResult fromHttpStatus(int status) {
+        if (status >= 200 && status < 400) {
+            return passed("test endpoint answered " + status);
+        }
+        if (status == 401 || status == 403) {
+            return rejected("test endpoint answered " + status + ": the pending credential was refused");
+        }
+        if (status == 408 || status == 429 || status >= 500) {
+            return transientFailure("test endpoint answered " + status);
+        }
+        // Any other 4xx proves nothing about the credential; promoting an unproven one is the worse mistake.
+        return rejected("test endpoint answered " + status + ": check stepconnect:test-endpoint (a side-effect free GET"
+                + " that answers 2xx with a valid credential)");
+    }
+
+    /**
+     * Classifies a Step Functions TestState answer for the HTTP Task: {@code status} SUCCEEDED/FAILED,
+     * {@code error} such as {@code States.Http.StatusCode.401}, {@code States.Timeout}.
+     */
+    public static ProbeResult fromTestState(String status, String error, String cause) {
+        if ("SUCCEEDED".equals(status)) {
+            return passed("TestState HTTP Task succeeded");
+        }
+        String what = "TestState HTTP Task " + status + (error == null ? "" : " with " + error)
+                + (cause == null || cause.isBlank() ? "" : ": " + shorten(cause));
+        if (error == null) {
+            return transientFailure(what);
+        }
+        String prefix = "States.Http.StatusCode.";
+        if (error.startsWith(prefix)) {
+            try {
+                ProbeResult byStatus = fromHttpStatus(Integer.parseInt(error.substring(prefix.length())));
+                return new ProbeResult(byStatus.outcome(), what);
+            } catch (NumberFormatException ignored) {
+                return rejected(what);
+            }
+        }
+        if (error.equals("States.Timeout") || error.equals("States.Http.Socket") || error.endsWith("ThrottlingException")
+                || error.endsWith("ServiceException") || error.endsWith("TooManyRequestsException")) {
+            return transientFailure(what);
+        }
+        return rejected(what);
+    }
+
+    private static String shorten(String text) {
+        String scrubbed = dev.stepconnect.log.Redaction.scrub(text);
+        return scrubbed.length() > MAX_DETAIL ? scrubbed.substring(0, MAX_DETAIL) + "..." : scrubbed;
+    }
+}

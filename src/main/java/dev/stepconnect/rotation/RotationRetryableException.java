@@ -1,0 +1,11 @@
+package dev.stepconnect.rotation;
+
+/**
+ * A transient failure (a connection mid-change, throttling, a timeout, the test endpoint answering
+ * 5xx/429): the step fails so Secrets Manager retries it; AWSPENDING is kept.
+ */
+public class RotationRetryableException extends RuntimeException {
+    public RotationRetryableException(String message) {
+        super(message);
+    }
+}

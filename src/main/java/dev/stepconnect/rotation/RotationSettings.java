@@ -1,0 +1,112 @@
+package dev.stepconnect.rotation;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the secret's {@code stepconnect:} tags ask for: the connections it feeds, the endpoint that
+ * proves a credential, and where a new credential comes from.
+ */
+public record RotationSettings(List<String> connections, URI testEndpoint, Generator generator) {
+    public static final String CONNECTION_TAG = "stepconnect:connection";
+    public static final String TEST_ENDPOINT_TAG = "stepconnect:test-endpoint";
+    public static final String GENERATOR_TAG = "stepconnect:generator";
+    // EventBridge's own rule for connection names.
+    private static final Pattern CONNECTION_NAME = Pattern.compile("[\\.\\-_A-Za-z0-9]{1,64}");
+
+    /** How createSecret gets the new credential. */
+    public enum Generator { PENDING, RANDOM }
+
+    public RotationSettings {
+        connections = List.copyOf(connections);
+    }
+
+    public Optional<URI> testEndpointIfSet() {
+        return Optional.ofNullable(testEndpoint);
+    }
+
+    public static RotationSettings fromTags(Map<String, String> tags, String secretName) {
+        return new RotationSettings(connections(tags.get(CONNECTION_TAG), secretName),
+                testEndpoint(tags.get(TEST_ENDPOINT_TAG)), generator(tags.get(GENERATOR_TAG)));
+    }
+
+    private static List<String> connections(String tag, String secretName) {
+        if (tag == null || tag.isBlank()) {
+            throw new InvalidRotationException("secret " + secretName + " has no " + CONNECTION_TAG
+                    + " tag naming the EventBridge connection(s) it feeds");
+        }
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (String part : tag.split(",")) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!CONNECTION_NAME.matcher(name).matches()) {
+                throw new InvalidRotationException(CONNECTION_TAG + " holds '" + name
+                        + "', which is not a connection name (letters, digits, '.', '-', '_', at most 64)");
+            }
+            names.add(name);
+        }
+        if (names.isEmpty()) {
+            throw new InvalidRotationException(CONNECTION_TAG + " of secret " + secretName + " names no connection");
+        }
+        return new ArrayList<>(names);
+    }
+
+    static URI testEndpoint(String tag) {
+        if (tag == null || tag.isBlank()) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(tag.trim());
+        } catch (URISyntaxException e) {
+            throw new InvalidRotationException(TEST_ENDPOINT_TAG + " is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new InvalidRotationException(TEST_ENDPOINT_TAG + " must be an https:// URL");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new InvalidRotationException(TEST_ENDPOINT_TAG + " must be an https:// URL (plain http:// is accepted"
+                    + " only for loopback hosts)");
+        }
+        return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        // Only IP literals: never resolve a name here, or DNS could make any host "loopback".
+        if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static Generator generator(String tag) {
+        if (tag == null || tag.isBlank()) {
+            return Generator.PENDING;
+        }
+        return switch (tag.trim().toLowerCase(Locale.ROOT)) {
+            case "pending" -> Generator.PENDING;
+            case "random" -> Generator.RANDOM;
+            default -> throw new InvalidRotationException(GENERATOR_TAG + " must be 'pending' or 'random', got '"
+                    + tag.trim() + "'");
+        };
+    }
+}

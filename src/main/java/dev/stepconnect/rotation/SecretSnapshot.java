@@ -1,0 +1,26 @@
+package dev.stepconnect.rotation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What DescribeSecret tells about the secret being rotated, as plain values. */
+public record SecretSnapshot(String arn, String name, boolean rotationEnabled, Map<String, List<String>> stagesByVersion,
+                             Map<String, String> tags) {
+    public static final String CURRENT = "AWSCURRENT";
+    public static final String PENDING = "AWSPENDING";
+
+    public SecretSnapshot {
+        stagesByVersion = Map.copyOf(stagesByVersion);
+        tags = Map.copyOf(tags);
+    }
+
+    public Optional<String> versionWith(String stage) {
+        return stagesByVersion.entrySet().stream().filter(e -> e.getValue().contains(stage)).map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    public List<String> stagesOf(String versionId) {
+        return stagesByVersion.getOrDefault(versionId, List.of());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.stepconnect.rotation;
+
+import dev.stepconnect.credentials.Credential;
+import dev.stepconnect.eventbridge.ConnectionDescription;
+import dev.stepconnect.json.Json;
+import dev.stepconnect.lambda.Deadline;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.SfnException;
+import software.amazon.awssdk.services.sfn.model.TestStateResponse;
+
+/**
+ * Proves the credential through the path production uses: Step Functions TestState runs one HTTP
+ * Task ({@code arn:aws:states:::http:invoke}) that authenticates with the connection, so the
+ * connection's managed secret, the role's permissions and the partner's answer are all exercised.
+ */
+public final class TestStateProbe implements CredentialProbe {
+    private final SfnClient sfn;
+    private final String roleArn;
+
+    public TestStateProbe(SfnClient sfn, String roleArn) {
+        this.sfn = sfn;
+        this.roleArn = roleArn;
+    }
+
+    static String definition(URI endpoint, String connectionArn) {
+        return Json.write(Map.of(
+                "Type", "Task",
+                "Resource", "arn:aws:states:::http:invoke",
+                "Parameters", Map.of(
+                        "ApiEndpoint", endpoint.toString(),
+                        "Method", "GET",
+                        "Authentication", Map.of("ConnectionArn", connectionArn)),
+                "End", true));
+    }
+
+    @Override
+    public Optional<String> misconfiguration() {
+        return roleArn != null ? Optional.empty() : Optional.of("STEPCONNECT_TEST_MODE is test-state but"
+                + " STEPCONNECT_TEST_ROLE_ARN is not set: give the role TestState runs the HTTP Task with, or set"
+                + " STEPCONNECT_TEST_MODE to direct or none");
+    }
+
+    @Override
+    public ProbeResult probe(URI endpoint, ConnectionDescription connection, Credential credential, Deadline deadline) {
+        TestStateResponse response;
+        try {
+            response = sfn.testState(r -> r.definition(definition(endpoint, connection.arn())).roleArn(roleArn).input("{}"));
+        } catch (SfnException e) {
+            int status = e.statusCode();
+            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            String detail = "TestState call failed: " + code + " (HTTP " + status + ")";
+            return status >= 500 || status == 429 || code.contains("Throttl") ? ProbeResult.transientFailure(detail)
+                    : ProbeResult.rejected(detail);
+        } catch (SdkClientException e) {
+            return ProbeResult.transientFailure("TestState call did not complete: " + e.getClass().getSimpleName());
+        }
+        return ProbeResult.fromTestState(response.statusAsString(), response.error(), response.cause());
+    }
+}

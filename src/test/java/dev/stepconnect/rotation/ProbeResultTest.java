@@ -1,0 +1,49 @@
+package dev.stepconnect.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepconnect.rotation.ProbeResult.Outcome;
+import org.junit.jupiter.api.Test;
+
+class ProbeResultTest {
+
+    @Test
+    void httpStatusClassification() {
+        assertThat(ProbeResult.fromHttpStatus(200).outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(ProbeResult.fromHttpStatus(204).outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(ProbeResult.fromHttpStatus(401).outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromHttpStatus(403).outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromHttpStatus(404).outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromHttpStatus(404).detail()).contains("stepconnect:test-endpoint");
+        assertThat(ProbeResult.fromHttpStatus(429).outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromHttpStatus(408).outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromHttpStatus(500).outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromHttpStatus(503).outcome()).isEqualTo(Outcome.TRANSIENT);
+    }
+
+    @Test
+    void testStateClassification() {
+        assertThat(ProbeResult.fromTestState("SUCCEEDED", null, null).outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.401", "Unauthorized").outcome())
+                .isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.403", null).outcome())
+                .isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.503", null).outcome())
+                .isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.429", null).outcome())
+                .isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Timeout", null).outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.Socket", null).outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Permissions", "role cannot retrieve").outcome())
+                .isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.401", null).detail())
+                .contains("States.Http.StatusCode.401");
+    }
+
+    @Test
+    void longCausesAreShortened() {
+        String cause = "x".repeat(5000);
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.401", cause).detail().length())
+                .isLessThan(500);
+    }
+}

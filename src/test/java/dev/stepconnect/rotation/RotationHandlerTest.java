@@ -1,0 +1,629 @@
+package dev.stepconnect.rotation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.sun.net.httpserver.HttpServer;
+import dev.stepconnect.config.Environment;
+import dev.stepconnect.json.Json;
+import dev.stepconnect.testing.AwsEmulator;
+import dev.stepconnect.testing.AwsJsonStub;
+import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.TestContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.ConnectionAuthorizationType;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretVersionsListEntry;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+
+/**
+ * Drives the real handler (JSON event in, {@link TestContext}) with real SDK clients against the
+ * emulator. EventBridge and Step Functions calls go through a WireMock front that records
+ * UpdateConnection requests, stubs TestState (not in moto) and forwards everything else to moto.
+ * A loopback HTTP server plays the partner API for the {@code direct} probe.
+ * Recorded request bodies hold test credentials: they are only asserted on, never printed.
+ */
+@ExtendWith(AwsEmulator.class)
+class RotationHandlerTest {
+    private static final String ROLE_ARN = "arn:aws:iam::123456789012:role/stepconnect-test-state";
+
+    private final List<String> knownSecrets = new ArrayList<>();
+    private SecretsManagerClient secrets;
+    private EventBridgeClient events;
+    private AwsJsonStub front;
+    private PartnerApi partner;
+    private CapturedOutput output;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        secrets = AwsEmulator.clients().secretsManager();
+        events = AwsEmulator.clients().eventBridge();
+        front = new AwsJsonStub("AWSEvents").proxyUnmatchedTo(AwsEmulator.endpoint());
+        partner = new PartnerApi();
+        output = CapturedOutput.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        output.close();
+        String printed = output.text();
+        for (String secret : knownSecrets) {
+            assertThat(printed.contains(secret)).as("a secret value was printed").isFalse();
+        }
+        partner.close();
+        front.close();
+        secrets.close();
+        events.close();
+    }
+
+    // ------------------------------------------------------------------ full rotations
+
+    @Test
+    void apiKeyRotationWithRandomGeneratorAndDirectProbe() {
+        String connection = apiKeyConnection("old-key-0001");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0001\",\"owner\":\"team-a\"}",
+                tags(connection, partner.url(), "random"));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        RotationHandler handler = handler("direct");
+
+        invoke(handler, "createSecret", arn, token);
+        String pending = pendingJson(arn, token);
+        String newKey = field(pending, "apiKeyValue");
+        knownSecrets.add(newKey);
+        assertThat(newKey.length()).isGreaterThanOrEqualTo(40);
+        assertThat(field(pending, "owner")).isEqualTo("team-a");
+        assertThat(field(pending, "apiKeyName")).isEqualTo("x-api-key");
+        invoke(handler, "createSecret", arn, token);
+        assertThat(pendingJson(arn, token).equals(pending)).as("createSecret re-run keeps the staged value").isTrue();
+
+        partner.accept("x-api-key", newKey);
+        invoke(handler, "setSecret", arn, token);
+        invoke(handler, "setSecret", arn, token);
+        assertThat(lastUpdateBody(connection).contains(newKey)).isTrue();
+        invoke(handler, "testSecret", arn, token);
+        invoke(handler, "testSecret", arn, token);
+        assertThat(partner.acceptedCalls.get()).isEqualTo(2);
+        invoke(handler, "finishSecret", arn, token);
+
+        assertRotated(arn, token, oldVersion);
+        assertThat(field(currentJson(arn), "apiKeyValue").equals(newKey)).isTrue();
+        int updates = front.requests("UpdateConnection").size();
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret", "finishSecret")) {
+            invoke(handler, step, arn, token);
+        }
+        assertRotated(arn, token, oldVersion);
+        assertThat(front.requests("UpdateConnection")).as("re-runs after the rotation touch nothing").hasSize(updates);
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationStarted\"")
+                .contains("\"Connection\":\"" + connection + "\""));
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationSucceeded\""));
+    }
+
+    @Test
+    void basicRotationWithOperatorStagedValueAndDirectProbe() {
+        String connection = basicConnection("alice", "old-password-1");
+        String arn = secret("{\"username\":\"alice\",\"password\":\"old-password-1\"}", tags(connection, partner.url(), null));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"username\":\"alice\",\"password\":\"new-password-2\"}");
+        partner.accept("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString("alice:new-password-2".getBytes(StandardCharsets.UTF_8)));
+        RotationHandler handler = handler("direct");
+
+        runAllStepsTwice(handler, arn, token);
+
+        assertRotated(arn, token, oldVersion);
+        assertThat(lastUpdateBody(connection).contains("new-password-2")).isTrue();
+        assertThat(partner.acceptedCalls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void oauthRotationProvedThroughStepFunctionsTestState() {
+        String connection = oauthConnection("client-1", "old-client-secret");
+        String connectionArn = events.describeConnection(r -> r.name(connection)).connectionArn();
+        String arn = secret("{\"clientId\":\"client-1\",\"clientSecret\":\"old-client-secret\","
+                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}", tags(connection, "https://api.example.com/ping", null));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"clientId\":\"client-1\",\"clientSecret\":\"new-client-secret\","
+                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}");
+        stubTestState("{\"status\":\"SUCCEEDED\",\"output\":\"{}\"}");
+        RotationHandler handler = handler("test-state");
+
+        runAllStepsTwice(handler, arn, token);
+
+        assertRotated(arn, token, oldVersion);
+        assertThat(lastUpdateBody(connection).contains("new-client-secret")).isTrue();
+        List<LoggedRequest> testStates = testStateRequests();
+        assertThat(testStates).hasSize(2);
+        String body = testStates.get(0).getBodyAsString();
+        assertThat(body).contains(ROLE_ARN).contains("arn:aws:states:::http:invoke")
+                .contains(connectionArn).contains("https://api.example.com/ping");
+    }
+
+    @Test
+    void testSecretAloneStillPutsThePendingCredentialOnTheConnection() {
+        String connection = apiKeyConnection("old-key-0002");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0002\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0002\"}");
+        partner.accept("x-api-key", "new-key-0002");
+        RotationHandler handler = handler("direct");
+
+        invoke(handler, "testSecret", arn, token);
+
+        assertThat(lastUpdateBody(connection).contains("new-key-0002")).isTrue();
+        assertThat(partner.acceptedCalls.get()).isEqualTo(1);
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+    }
+
+    // ------------------------------------------------------------------ failure matrix
+
+    @Test
+    void refusedCredentialIsRolledBackEverywhere() {
+        String connection = apiKeyConnection("old-key-0003");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0003\"}", tags(connection, partner.url(), null));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"bad-key-0003\"}");
+        partner.accept("x-api-key", "old-key-0003");
+        RotationHandler handler = handler("direct");
+        invoke(handler, "createSecret", arn, token);
+        invoke(handler, "setSecret", arn, token);
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+                .isInstanceOf(RotationFailedException.class)
+                .hasMessageContaining("rolled back").hasMessageContaining("401");
+
+        assertThat(lastUpdateBody(connection).contains("old-key-0003")).as("connection back on AWSCURRENT").isTrue();
+        assertNoPending(arn);
+        assertThat(currentVersion(arn)).isEqualTo(oldVersion);
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+        assertThatThrownBy(() -> invoke(handler, "finishSecret", arn, token))
+                .as("a rolled-back token can never be finished").isInstanceOf(InvalidRotationException.class)
+                .hasMessageContaining("not AWSPENDING");
+    }
+
+    @Test
+    void unavailableTestEndpointIsTransientAndKeepsThePendingVersion() {
+        String connection = apiKeyConnection("old-key-0004");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0004\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0004\"}");
+        partner.answer(503);
+        RotationHandler handler = handler("direct");
+        invoke(handler, "createSecret", arn, token);
+        invoke(handler, "setSecret", arn, token);
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("503");
+
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+        assertThat(lastUpdateBody(connection).contains("old-key-0004"))
+                .as("until the retry, the connection is back on the working AWSCURRENT credential").isTrue();
+        // The retry succeeds once the partner is back, and the rotation completes.
+        partner.accept("x-api-key", "new-key-0004");
+        invoke(handler, "testSecret", arn, token);
+        invoke(handler, "finishSecret", arn, token);
+        assertThat(field(currentJson(arn), "apiKeyValue").equals("new-key-0004")).isTrue();
+    }
+
+    @Test
+    void refusalReportedByTestStateRollsBack() {
+        String connection = apiKeyConnection("old-key-0005");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0005\"}",
+                tags(connection, "https://api.example.com/ping", null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"bad-key-0005\"}");
+        stubTestState("{\"status\":\"FAILED\",\"error\":\"States.Http.StatusCode.401\",\"cause\":\"Unauthorized\"}");
+        RotationHandler handler = handler("test-state");
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining("States.Http.StatusCode.401");
+
+        assertThat(lastUpdateBody(connection).contains("old-key-0005")).isTrue();
+        assertNoPending(arn);
+    }
+
+    @Test
+    void missingConnectionFailsAndRollsBack() {
+        String missing = AwsEmulator.uniqueName("rot-missing");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0006\"}", tags(missing, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0006\"}");
+
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, token))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining(missing).hasMessageContaining("does not exist");
+        assertNoPending(arn);
+        assertThat(front.requests("UpdateConnection")).isEmpty();
+    }
+
+    @Test
+    void connectionOfAnotherAuthorizationTypeIsRefused() {
+        String connection = basicConnection("alice", "old-password-7");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0007\"}", tags(connection, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0007\"}");
+
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, token))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining("uses BASIC");
+        assertNoPending(arn);
+        assertThat(updateBodies(connection)).isEmpty();
+    }
+
+    @Test
+    void throttledUpdateConnectionIsRetriedBySdk() {
+        String connection = apiKeyConnection("old-key-0008");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0008\"}", tags(connection, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0008\"}");
+        String target = "AWSEvents.UpdateConnection";
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1).withHeader("X-Amz-Target", equalTo(target))
+                .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("throttled")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")));
+
+        invoke(handler("none"), "setSecret", arn, token);
+
+        assertThat(updateBodies(connection)).hasSize(2);
+        assertThat(lastUpdateBody(connection).contains("new-key-0008")).isTrue();
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void connectionMidChangeIsRetryableAndUntouched() {
+        String connection = apiKeyConnection("old-key-0013");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0013\"}", tags(connection, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0013\"}");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .withRequestBody(containing("\"" + connection + "\""))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"Name\":\"" + connection + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
+                                + connection + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, token))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING");
+        assertThat(front.requests("UpdateConnection")).isEmpty();
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void secondConnectionFailingRollsBackTheFirstToo() {
+        String first = apiKeyConnection("old-key-0009");
+        String second = apiKeyConnection("old-key-0009");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0009\"}",
+                tags(first + "," + second, null, null));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0009\"}");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
+                .withRequestBody(containing("\"" + second + "\"")).withRequestBody(containing("new-key-0009"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"not allowed\"}")));
+
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, token))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining(second)
+                .hasMessageContaining("AccessDeniedException").hasMessageNotContaining("incomplete");
+
+        assertThat(lastUpdateBody(first).contains("old-key-0009")).as("first connection back on AWSCURRENT").isTrue();
+        assertThat(updateBodies(first).stream().anyMatch(b -> b.contains("new-key-0009"))).isTrue();
+        assertThat(lastUpdateBody(second).contains("old-key-0009")).isTrue();
+        assertNoPending(arn);
+        assertThat(currentVersion(arn)).isEqualTo(oldVersion);
+    }
+
+    @Test
+    void pendingGeneratorWithoutStagedValueTellsTheOperatorTheCommand() {
+        String connection = apiKeyConnection("old-key-0010");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0010\"}", tags(connection, null, "pending"));
+        String token = startRotation(arn);
+
+        assertThatThrownBy(() -> invoke(handler("none"), "createSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class)
+                .hasMessageContaining("aws secretsmanager put-secret-value --secret-id '" + arn + "'")
+                .hasMessageContaining("--client-request-token " + token)
+                .hasMessageContaining("--version-stages AWSPENDING");
+        assertThat(stagesOf(arn, token)).as("the operator can still stage under this token").containsExactly("AWSPENDING");
+        assertThat(front.requests("UpdateConnection")).isEmpty();
+    }
+
+    @Test
+    void randomGeneratorRefusesOAuthClientSecrets() {
+        String connection = oauthConnection("client-2", "old-client-secret-2");
+        String arn = secret("{\"clientId\":\"client-2\",\"clientSecret\":\"old-client-secret-2\","
+                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}", tags(connection, null, "random"));
+        String token = startRotation(arn);
+
+        assertThatThrownBy(() -> invoke(handler("none"), "createSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("identity provider");
+    }
+
+    @Test
+    void guardsRefuseUnknownTokensAndSecretsWithoutRotation() {
+        String connection = apiKeyConnection("old-key-0011");
+        String notRotating = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0011\"}", tags(connection, null, null));
+        assertThatThrownBy(() -> invoke(handler("none"), "createSecret", notRotating, UUID.randomUUID().toString()))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("rotation enabled");
+
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0011\"}", tags(connection, null, null));
+        startRotation(arn);
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, UUID.randomUUID().toString()))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("not a version of this secret");
+    }
+
+    @Test
+    void testStateModeWithoutRoleFailsBeforeTouchingConnections() {
+        String connection = apiKeyConnection("old-key-0012");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0012\"}",
+                tags(connection, "https://api.example.com/ping", null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0012\"}");
+        Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "test-state");
+
+        assertThatThrownBy(() -> invoke(new RotationHandler(new Environment(env), front.clients()), "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("STEPCONNECT_TEST_ROLE_ARN");
+        assertThat(front.requests("UpdateConnection")).isEmpty();
+    }
+
+    @Test
+    void invalidConfigurationFailsAtInit() {
+        Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "smoke");
+        assertThatThrownBy(() -> new RotationHandler(new Environment(env), front.clients()))
+                .isInstanceOf(dev.stepconnect.config.ConfigurationException.class)
+                .hasMessageContaining("STEPCONNECT_TEST_MODE");
+    }
+
+    @Test
+    void malformedEventsFailClearly() {
+        RotationHandler handler = handler("none");
+        assertThatThrownBy(() -> handler.handleRequest(stream("[1,2]"), new ByteArrayOutputStream(), new TestContext()))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("not a Secrets Manager rotation event");
+        assertThatThrownBy(() -> handler.handleRequest(stream("{\"Step\":\"rotateAll\",\"SecretId\":\"s\",\"ClientRequestToken\":\"t\"}"),
+                new ByteArrayOutputStream(), new TestContext()))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("unknown rotation Step");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private RotationHandler handler(String testMode) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_REGION", AwsEmulator.REGION.id());
+        env.put("STEPCONNECT_TEST_MODE", testMode);
+        env.put("STEPCONNECT_TEST_ROLE_ARN", ROLE_ARN);
+        env.put("STEPCONNECT_WAIT_SECONDS", "20");
+        return new RotationHandler(new Environment(env), front.clients());
+    }
+
+    private void runAllStepsTwice(RotationHandler handler, String arn, String token) {
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            invoke(handler, step, arn, token);
+            invoke(handler, step, arn, token);
+        }
+    }
+
+    private static void invoke(RotationHandler handler, String step, String arn, String token) {
+        String event = Json.write(Map.of("Step", step, "SecretId", arn, "ClientRequestToken", token,
+                "RotationToken", UUID.randomUUID().toString()));
+        handler.handleRequest(stream(event), new ByteArrayOutputStream(), new TestContext(Duration.ofMinutes(2)));
+    }
+
+    private static ByteArrayInputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Map<String, String> tags(String connections, String testEndpoint, String generator) {
+        Map<String, String> tags = new HashMap<>();
+        tags.put("stepconnect:connection", connections);
+        if (testEndpoint != null) {
+            tags.put("stepconnect:test-endpoint", testEndpoint);
+        }
+        if (generator != null) {
+            tags.put("stepconnect:generator", generator);
+        }
+        return tags;
+    }
+
+    private String secret(String json, Map<String, String> tags) {
+        rememberSecretValues(json);
+        List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
+    }
+
+    /**
+     * Puts the secret in the state Secrets Manager creates before it calls createSecret: rotation
+     * enabled, and a version with the rotation's token labelled AWSPENDING that has no value yet.
+     * No rotation Lambda is named (the emulator could not run one), and without one the emulator
+     * labels the new value-less version AWSCURRENT; the labels are then moved back with
+     * UpdateSecretVersionStage, so the end state is exactly AWS's and nothing relies on that shortcut.
+     */
+    private String startRotation(String arn) {
+        String token = UUID.randomUUID().toString();
+        String current = currentVersion(arn);
+        secrets.rotateSecret(r -> r.secretId(arn).clientRequestToken(token).rotationRules(rr -> rr.automaticallyAfterDays(30L)));
+        if (stagesOf(arn, token).contains("AWSCURRENT")) {
+            secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage("AWSCURRENT").moveToVersionId(current)
+                    .removeFromVersionId(token));
+            secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage("AWSPENDING").moveToVersionId(token));
+            if (stagesOf(arn, token).contains("AWSPREVIOUS")) {
+                secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage("AWSPREVIOUS").removeFromVersionId(token));
+            }
+        }
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+        assertThat(stagesOf(arn, current)).containsExactly("AWSCURRENT");
+        assertThat(secrets.describeSecret(r -> r.secretId(arn)).rotationEnabled()).isTrue();
+        return token;
+    }
+
+    /** The operator's bring-your-own step (docs/rotation.md). */
+    private void stagePending(String arn, String token, String json) {
+        rememberSecretValues(json);
+        secrets.putSecretValue(r -> r.secretId(arn).clientRequestToken(token).secretString(json).versionStages("AWSPENDING"));
+    }
+
+    private void rememberSecretValues(String json) {
+        for (String key : List.of("apiKeyValue", "password", "clientSecret")) {
+            Object value = Json.parseObject(json).raw(key);
+            if (value instanceof String s) {
+                knownSecrets.add(s);
+            }
+        }
+    }
+
+    private String apiKeyConnection(String key) {
+        knownSecrets.add(key);
+        String name = AwsEmulator.uniqueName("rot-conn");
+        events.createConnection(r -> r.name(name).authorizationType(ConnectionAuthorizationType.API_KEY)
+                .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-api-key").apiKeyValue(key))));
+        return name;
+    }
+
+    private String basicConnection(String user, String password) {
+        knownSecrets.add(password);
+        String name = AwsEmulator.uniqueName("rot-conn");
+        events.createConnection(r -> r.name(name).authorizationType(ConnectionAuthorizationType.BASIC)
+                .authParameters(a -> a.basicAuthParameters(b -> b.username(user).password(password))));
+        return name;
+    }
+
+    private String oauthConnection(String clientId, String clientSecret) {
+        knownSecrets.add(clientSecret);
+        String name = AwsEmulator.uniqueName("rot-conn");
+        events.createConnection(r -> r.name(name).authorizationType(ConnectionAuthorizationType.OAUTH_CLIENT_CREDENTIALS)
+                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint("https://auth.example.com/token")
+                        .httpMethod("POST").clientParameters(c -> c.clientID(clientId).clientSecret(clientSecret)))));
+        return name;
+    }
+
+    private void stubTestState(String body) {
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0).withBody(body)));
+    }
+
+    private List<LoggedRequest> testStateRequests() {
+        return front.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState")));
+    }
+
+    private List<String> updateBodies(String connection) {
+        return front.requests("UpdateConnection").stream().map(LoggedRequest::getBodyAsString)
+                .filter(body -> Json.parseObject(body).string("Name").orElse("").equals(connection))
+                .collect(Collectors.toList());
+    }
+
+    private String lastUpdateBody(String connection) {
+        List<String> bodies = updateBodies(connection);
+        assertThat(bodies.size()).as("UpdateConnection calls for " + connection).isPositive();
+        return bodies.get(bodies.size() - 1);
+    }
+
+    private String currentVersion(String arn) {
+        return versions(arn).stream().filter(v -> v.versionStages().contains("AWSCURRENT")).findFirst().orElseThrow().versionId();
+    }
+
+    private List<String> stagesOf(String arn, String version) {
+        return versions(arn).stream().filter(v -> v.versionId().equals(version)).findFirst()
+                .map(SecretVersionsListEntry::versionStages).orElse(List.of());
+    }
+
+    private List<SecretVersionsListEntry> versions(String arn) {
+        return secrets.listSecretVersionIds(r -> r.secretId(arn).includeDeprecated(true)).versions();
+    }
+
+    private void assertNoPending(String arn) {
+        assertThat(versions(arn)).noneSatisfy(v -> assertThat(v.versionStages()).contains("AWSPENDING"));
+    }
+
+    private void assertRotated(String arn, String token, String oldVersion) {
+        assertThat(stagesOf(arn, token)).containsExactly("AWSCURRENT");
+        assertThat(stagesOf(arn, oldVersion)).containsExactly("AWSPREVIOUS");
+        assertNoPending(arn);
+    }
+
+    private String pendingJson(String arn, String token) {
+        return secrets.getSecretValue(r -> r.secretId(arn).versionId(token)).secretString();
+    }
+
+    private String currentJson(String arn) {
+        return secrets.getSecretValue(r -> r.secretId(arn).versionStage("AWSCURRENT")).secretString();
+    }
+
+    private static String field(String json, String key) {
+        return Json.parseObject(json).string(key).orElse(null);
+    }
+
+    /** The partner API: answers 200 when the expected header carries the accepted value, else 401. */
+    private static final class PartnerApi implements AutoCloseable {
+        private final HttpServer server;
+        private final AtomicReference<String[]> accepted = new AtomicReference<>(new String[] {"x-none", "none"});
+        private final AtomicInteger fixedStatus = new AtomicInteger(0);
+        private final AtomicInteger acceptedCalls = new AtomicInteger();
+        private final List<Integer> answers = new CopyOnWriteArrayList<>();
+
+        PartnerApi() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/ping", exchange -> {
+                String[] expected = accepted.get();
+                int status = fixedStatus.get() != 0 ? fixedStatus.get()
+                        : expected[1].equals(exchange.getRequestHeaders().getFirst(expected[0])) ? 200 : 401;
+                if (status == 200) {
+                    acceptedCalls.incrementAndGet();
+                }
+                answers.add(status);
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/ping";
+        }
+
+        void accept(String header, String value) {
+            fixedStatus.set(0);
+            accepted.set(new String[] {header, value});
+        }
+
+        void answer(int status) {
+            fixedStatus.set(status);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
