@@ -70,11 +70,15 @@ final class RemediationFixture implements AutoCloseable {
     }
 
     RemediationHandler handler(RemediationSettings settings) {
+        return handler(settings, Duration.ofSeconds(1));
+    }
+
+    RemediationHandler handler(RemediationSettings settings, Duration deadlineReserve) {
         Clock clock = Clock.systemUTC();
         return new RemediationHandler(settings, new StepFunctionsGateway(sfnStub.clients().sfn()),
                 new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn()),
                 new AlarmManager(cloudWatch.clients().cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
-                clock, () -> 0.5, Duration.ofSeconds(1));
+                clock, () -> 0.5, deadlineReserve);
     }
 
     String createStateMachine(String prefix, Map<String, String> tags) {
