@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /**
  * Entry point of RemediationFunction. Accepts an SQS batch whose bodies are "Step Functions Execution
@@ -28,7 +29,16 @@ import java.util.Map;
 public final class RemediationHandler implements RequestStreamHandler {
     private static final Log LOG = Log.named("remediation.handler");
     /** Stop taking new messages this close to the deadline; the rest go back to the queue untouched. */
-    private static final Duration DEADLINE_RESERVE = Duration.ofSeconds(10);
+    private static final Duration DEADLINE_RESERVE = Duration.ofSeconds(15);
+    /**
+     * One message makes up to four calls within a 60 s function timeout: each call (SDK retries
+     * included) gets at most 15 s, so a stuck endpoint costs one message, not the batch.
+     */
+    private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
+            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
+    /** The alarm is a side job: a slow or throttled CloudWatch must not hold up the retry. */
+    private static final AwsClients.ClientTimeouts ALARM_TIMEOUTS = new AwsClients.ClientTimeouts(
+            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(6), 2);
     private static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
 
     private final RemediationService service;
@@ -39,21 +49,20 @@ public final class RemediationHandler implements RequestStreamHandler {
     }
 
     RemediationHandler(Environment env, AwsClients clients, Clock clock) {
-        this(RemediationSettings.from(env), new StepFunctionsGateway(clients.sfn()), clients, clock,
-                new SecureRandom()::nextDouble, DEADLINE_RESERVE);
+        this(RemediationSettings.from(env), clients.withTimeouts(CALL_TIMEOUTS), clients.withTimeouts(ALARM_TIMEOUTS), clock);
     }
 
-    private RemediationHandler(RemediationSettings settings, StepFunctionsGateway stepFunctions, AwsClients clients,
-                               Clock clock, java.util.function.DoubleSupplier random, Duration deadlineReserve) {
-        this(settings, stepFunctions,
-                new RetryScheduler(clients.scheduler(), settings.scheduleGroup(), settings.schedulerRoleArn()),
-                new AlarmManager(clients.cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
-                clock, random, deadlineReserve);
+    private RemediationHandler(RemediationSettings settings, AwsClients callClients, AwsClients alarmClients, Clock clock) {
+        // SecureRandom, not a seeded PRNG: under SnapStart every restored container would share the seed's jitter.
+        this(settings, new StepFunctionsGateway(callClients.sfn()),
+                new RetryScheduler(callClients.scheduler(), settings.scheduleGroup(), settings.schedulerRoleArn()),
+                new AlarmManager(alarmClients.cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
+                clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE);
     }
 
     /** Test wiring: each collaborator given, so tests can aim each client at its own endpoint. */
     RemediationHandler(RemediationSettings settings, StepFunctionsGateway stepFunctions, RetryScheduler scheduler,
-                       AlarmManager alarms, Clock clock, java.util.function.DoubleSupplier random,
+                       AlarmManager alarms, Clock clock, DoubleSupplier random,
                        Duration deadlineReserve) {
         if (!settings.schedulerConfigured()) {
             LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff");
