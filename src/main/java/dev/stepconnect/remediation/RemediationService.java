@@ -27,7 +27,6 @@ public final class RemediationService {
     private static final Set<String> FAILURE_STATUSES = Set.of("FAILED", "TIMED_OUT", "ABORTED");
     private static final int MAX_REMEMBERED_EVENTS = 2048;
 
-    private final RemediationSettings settings;
     private final FailureClassifier classifier;
     private final RetryPolicy policy;
     private final RetryBudget budget;
@@ -48,7 +47,6 @@ public final class RemediationService {
     RemediationService(RemediationSettings settings, RetryPolicy policy, RetryBudget budget, TagCache tags,
                        StepFunctionsGateway stepFunctions, RetryScheduler scheduler, AlarmManager alarms,
                        RemediationMetrics metrics, Clock clock) {
-        this.settings = settings;
         this.classifier = new FailureClassifier(settings.retryableErrors(), settings.nonRetryableErrors());
         this.policy = policy;
         this.budget = budget;
@@ -182,9 +180,5 @@ public final class RemediationService {
                 yield retryNow(request);
             }
         };
-    }
-
-    RemediationSettings settings() {
-        return settings;
     }
 }
