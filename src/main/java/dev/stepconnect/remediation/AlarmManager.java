@@ -8,6 +8,7 @@ import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
@@ -70,7 +71,7 @@ public class AlarmManager {
                                 + " has failed executions (StepConnect).")
                         .namespace(namespace)
                         .metricName(RemediationMetrics.FAILURES)
-                        .dimensions(d -> d.name(RemediationMetrics.STATE_MACHINE).value(stateMachineName))
+                        .dimensions(Dimension.builder().name(RemediationMetrics.STATE_MACHINE).value(stateMachineName).build())
                         .statistic(Statistic.SUM)
                         .period(300)
                         .evaluationPeriods(1)

@@ -161,9 +161,14 @@ public final class RemediationService {
             target.put("ExecutionArn", event.executionArn());
             target.put("ClientToken", RetryNames.redriveClientToken(event));
         } else {
+            String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
+            // The schedule is deleted once it has run, so its name alone cannot stop a late duplicate.
+            if (stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent()) {
+                return Kind.ALREADY_RETRIED;
+            }
             targetArn = RetryScheduler.START_TARGET;
             target.put("StateMachineArn", event.startTargetArn());
-            target.put("Name", RetryNames.retryExecutionName(event, request.decision().attempt() + 1));
+            target.put("Name", name);
             target.put("Input", request.input());
         }
         Duration delay = request.decision().delay();

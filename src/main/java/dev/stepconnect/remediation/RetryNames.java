@@ -44,6 +44,12 @@ public final class RetryNames {
         return (safeRoot.length() > room ? safeRoot.substring(0, room) : safeRoot) + suffix;
     }
 
+    /** ARN of the execution named {@code name} of the same state machine as the failed one. */
+    public static String siblingExecutionArn(FailureEvent event, String name) {
+        String arn = event.executionArn();
+        return arn.substring(0, arn.lastIndexOf(':') + 1) + name;
+    }
+
     /** RedriveExecution clientToken (≤ 64 chars); AWS honours it for 15 minutes. */
     public static String redriveClientToken(FailureEvent event) {
         return "stepconnect-" + hash(failureKey(event)).substring(0, 40);

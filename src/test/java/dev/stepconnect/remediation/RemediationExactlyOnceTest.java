@@ -102,4 +102,25 @@ class RemediationExactlyOnceTest {
         assertThat(sum(emf(lines), "RetriesScheduled", Map.of("StateMachine", machineName(machine),
                 "ErrorClass", "Throttling"))).isEqualTo(1.0);
     }
+
+    @Test
+    void lateDuplicateAfterTheScheduledRetryRanDoesNotScheduleAgain() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{\"order\":11}");
+        String event = Json.write(eventFor(failed, "FAILED", 0, "NOT_REDRIVABLE", true));
+        assertThat(invoke(fixture.delayedHandler(20), event).string("outcome")).contains("RETRY_SCHEDULED");
+
+        // Play EventBridge Scheduler: run the target call with the schedule's input, then delete the schedule.
+        String scheduleName = RetryNames.scheduleName(FailureEvent.parse(event));
+        JsonObject target = Json.parseObject(fixture.scheduler.getSchedule(r -> r.groupName(fixture.group)
+                .name(scheduleName)).target().input());
+        fixture.emulatorSfn.startExecution(r -> r.stateMachineArn(target.requiredString("StateMachineArn"))
+                .name(target.requiredString("Name")).input(target.requiredString("Input")));
+        fixture.scheduler.deleteSchedule(r -> r.groupName(fixture.group).name(scheduleName));
+
+        JsonObject late = invoke(fixture.delayedHandler(20), event);
+        assertThat(late.string("outcome")).contains("ALREADY_RETRIED");
+        assertThat(fixture.schedules()).isEmpty();
+        assertThat(fixture.retryExecutions(machine)).hasSize(1);
+    }
 }
