@@ -56,7 +56,7 @@ class RemediationWiringTest {
     }
 
     @Test
-    void productionWiringRetriesWithoutSchedulerRoleAndSurvivesAnAlarmEndpointThatCannotAnswer() {
+    void productionWiringRetriesImmediatelyWithoutSchedulerRole() {
         try (RemediationFixture fixture = new RemediationFixture()) {
             String machine = fixture.createStateMachine("retry-all", Map.of());
             DescribeExecutionResponse failed = fixture.failedExecution(machine, "{\"order\":5}");
@@ -72,7 +72,11 @@ class RemediationWiringTest {
             }
             assertThat(response.string("outcome")).contains("RETRY_STARTED");
             assertThat(fixture.retryExecutions(machine)).hasSize(1);
-            assertThat(printed).contains("STEPCONNECT_SCHEDULER_ROLE_ARN is not set", "could not create the failure alarm");
+            assertThat(printed).contains("STEPCONNECT_SCHEDULER_ROLE_ARN is not set");
+            if (!AwsEmulator.isExternal()) {
+                // moto does not serve CloudWatch's CBOR protocol: the alarm call fails and the retry still happens.
+                assertThat(printed).contains("could not create the failure alarm");
+            }
         }
     }
 }

@@ -49,8 +49,10 @@ class SampleEventsTest {
     @ValueSource(strings = {"remediation-sqs-failed.json", "remediation-sqs-timed-out.json", "remediation-sqs-aborted.json"})
     void sqsSamplesAreAcceptedByTheHandler(String file) throws IOException {
         try (RemediationFixture fixture = new RemediationFixture()) {
-            // The sample's state machine does not exist here: no tags, so no retry, but every message is handled.
-            JsonObject response = invoke(fixture.delayedHandler(20), read(file));
+            // Point the sample at a real, untagged state machine: no retry, but every message is handled.
+            String machine = fixture.createStateMachine("sample", java.util.Map.of());
+            String batch = read(file).replace("arn:aws:states:us-east-1:123456789012:stateMachine:partner-orders", machine);
+            JsonObject response = invoke(fixture.delayedHandler(20), batch);
             assertThat(itemFailures(response)).isEmpty();
             assertThat(fixture.schedules()).isEmpty();
         }
