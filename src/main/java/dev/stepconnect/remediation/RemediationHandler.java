@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Entry point of RemediationFunction. Accepts an SQS batch whose bodies are "Step Functions Execution
@@ -121,6 +122,12 @@ public final class RemediationHandler implements RequestStreamHandler {
             // The reason names a field or the event type, never the body's content.
             LOG.warn("invalid message; reported as a batch item failure", "messageId", messageId,
                     "reason", e.getMessage());
+            return false;
+        } catch (AwsServiceException e) {
+            // AWS error messages may quote request fields (an execution's input); the code says enough.
+            LOG.warn("an AWS call failed; message reported as a batch item failure", "messageId", messageId,
+                    "errorType", e.getClass().getSimpleName(), "awsErrorCode", e.awsErrorDetails() == null
+                            ? null : e.awsErrorDetails().errorCode(), "statusCode", e.statusCode());
             return false;
         } catch (RuntimeException e) {
             LOG.error("message failed; reported as a batch item failure", e, "messageId", messageId);
