@@ -81,7 +81,7 @@ public final class RemediationHandler implements RequestStreamHandler {
         try {
             request = Json.parseObject(input);
         } catch (JsonException e) {
-            LOG.warn("invocation payload is not a JSON object; ignored");
+            LOG.warn("invocation payload is not a JSON object; rejected");
             throw new InvalidEventException("invocation payload is not a JSON object");
         }
         Object response = request.has("Records") ? handleBatch(request, context) : handleDirect(request);

@@ -76,4 +76,14 @@ class FailureEventTest {
         assertThatThrownBy(() -> FailureEvent.parse("{\"detail-type\":\"Step Functions Execution Status Change\",\"detail\":\"x\"}"))
                 .isInstanceOf(InvalidEventException.class);
     }
+
+    @Test
+    void snapshotTellsWhetherTheFailureWasAlreadyActedUpon() {
+        FailureEvent event = FailureEvent.parse(event(COMPLETE));
+        assertThat(new ExecutionSnapshot("FAILED", null, 2, RedriveStatus.REDRIVABLE).movedPast(event)).isFalse();
+        assertThat(new ExecutionSnapshot("FAILED", null, null, RedriveStatus.UNKNOWN).movedPast(event)).isFalse();
+        assertThat(new ExecutionSnapshot("FAILED", null, 3, RedriveStatus.REDRIVABLE).movedPast(event)).isTrue();
+        assertThat(new ExecutionSnapshot("RUNNING", null, 2, RedriveStatus.REDRIVE_IN_PROGRESS).movedPast(event)).isTrue();
+        assertThat(new ExecutionSnapshot("SUCCEEDED", null, null, RedriveStatus.NOT_REDRIVABLE).movedPast(event)).isTrue();
+    }
 }
