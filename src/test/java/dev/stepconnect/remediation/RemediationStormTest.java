@@ -66,7 +66,9 @@ class RemediationStormTest {
 
         assertThat(fixture.sfnStub.requests("RedriveExecution")).hasSize(BUDGET);
         assertBudgetMetrics(lines, BUDGET);
+        // One container, one state machine: one alarm call and one tag lookup for 500 events.
         assertThat(fixture.cloudWatch.putMetricAlarmRequests()).hasSize(1);
+        assertThat(fixture.sfnStub.requests("ListTagsForResource")).hasSize(1);
     }
 
     private List<String> storm(List<RemediationHandler> containers) {
