@@ -2,13 +2,150 @@ package dev.stepconnect.remediation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.stepconnect.aws.AwsClients;
+import dev.stepconnect.config.Environment;
+import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonException;
+import dev.stepconnect.json.JsonObject;
+import dev.stepconnect.log.Log;
+import dev.stepconnect.metrics.Metrics;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
-/** Placeholder until its feature lands. */
+/**
+ * Entry point of RemediationFunction. Accepts an SQS batch whose bodies are "Step Functions Execution
+ * Status Change" events (answers {@code {"batchItemFailures":[...]}}: a bad or failed message fails
+ * alone and goes back to the queue, then to its DLQ) or one such event delivered directly.
+ */
 public final class RemediationHandler implements RequestStreamHandler {
+    private static final Log LOG = Log.named("remediation.handler");
+    /** Stop taking new messages this close to the deadline; the rest go back to the queue untouched. */
+    private static final Duration DEADLINE_RESERVE = Duration.ofSeconds(15);
+    /**
+     * One message makes up to four calls within a 60 s function timeout: each call (SDK retries
+     * included) gets at most 15 s, so a stuck endpoint costs one message, not the batch.
+     */
+    private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
+            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
+    /** The alarm is a side job: a slow or throttled CloudWatch must not hold up the retry. */
+    private static final AwsClients.ClientTimeouts ALARM_TIMEOUTS = new AwsClients.ClientTimeouts(
+            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(6), 2);
+    private static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
+
+    private final RemediationService service;
+    private final Duration deadlineReserve;
+
+    public RemediationHandler() {
+        this(Environment.system(), AwsClients.fromEnvironment(Environment.system()), Clock.systemUTC());
+    }
+
+    RemediationHandler(Environment env, AwsClients clients, Clock clock) {
+        this(RemediationSettings.from(env), clients.withTimeouts(CALL_TIMEOUTS), clients.withTimeouts(ALARM_TIMEOUTS), clock);
+    }
+
+    private RemediationHandler(RemediationSettings settings, AwsClients callClients, AwsClients alarmClients, Clock clock) {
+        // SecureRandom, not a seeded PRNG: under SnapStart every restored container would share the seed's jitter.
+        this(settings, new StepFunctionsGateway(callClients.sfn()),
+                new RetryScheduler(callClients.scheduler(), settings.scheduleGroup(), settings.schedulerRoleArn()),
+                new AlarmManager(alarmClients.cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
+                clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE);
+    }
+
+    /** Test wiring: each collaborator given, so tests can aim each client at its own endpoint. */
+    RemediationHandler(RemediationSettings settings, StepFunctionsGateway stepFunctions, RetryScheduler scheduler,
+                       AlarmManager alarms, Clock clock, DoubleSupplier random,
+                       Duration deadlineReserve) {
+        if (!settings.schedulerConfigured()) {
+            LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff");
+        }
+        this.service = new RemediationService(settings, new RetryPolicy(settings, random),
+                new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock),
+                new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock), stepFunctions, scheduler, alarms,
+                new RemediationMetrics(new Metrics(settings.metricsNamespace(), clock)), clock);
+        this.deadlineReserve = deadlineReserve;
+    }
+
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) {
-        throw new UnsupportedOperationException("RemediationHandler is not implemented yet");
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonObject request;
+        try {
+            request = Json.parseObject(input);
+        } catch (JsonException e) {
+            LOG.warn("invocation payload is not a JSON object; rejected");
+            throw new InvalidEventException("invocation payload is not a JSON object");
+        }
+        Object response = request.has("Records") ? handleBatch(request, context) : handleDirect(request);
+        output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Map<String, Object> handleBatch(JsonObject batch, Context context) {
+        List<JsonObject> records;
+        try {
+            records = batch.objects("Records");
+        } catch (JsonException e) {
+            throw new InvalidEventException("'Records' must be an array of SQS messages");
+        }
+        List<Map<String, String>> failures = new ArrayList<>();
+        for (JsonObject record : records) {
+            String messageId = record.string("messageId").orElse(null);
+            if (messageId == null || messageId.isBlank()) {
+                LOG.error("SQS record without messageId cannot be reported; skipped", null);
+                continue;
+            }
+            if (context != null && context.getRemainingTimeInMillis() < deadlineReserve.toMillis()) {
+                failures.add(Map.of("itemIdentifier", messageId));
+                continue;
+            }
+            if (!handleMessage(messageId, record)) {
+                failures.add(Map.of("itemIdentifier", messageId));
+            }
+        }
+        return Map.of("batchItemFailures", failures);
+    }
+
+    private boolean handleMessage(String messageId, JsonObject record) {
+        try {
+            FailureEvent event = FailureEvent.parse(record.string("body").orElse(null));
+            service.handle(event);
+            return true;
+        } catch (InvalidEventException e) {
+            // The reason names a field or the event type, never the body's content.
+            LOG.warn("invalid message; reported as a batch item failure", "messageId", messageId,
+                    "reason", e.getMessage());
+            return false;
+        } catch (AwsServiceException e) {
+            // AWS error messages may quote request fields (an execution's input); the code says enough.
+            LOG.warn("an AWS call failed; message reported as a batch item failure", "messageId", messageId,
+                    "errorType", e.getClass().getSimpleName(), "awsErrorCode", e.awsErrorDetails() == null
+                            ? null : e.awsErrorDetails().errorCode(), "statusCode", e.statusCode());
+            return false;
+        } catch (RuntimeException e) {
+            LOG.error("message failed; reported as a batch item failure", e, "messageId", messageId);
+            return false;
+        }
+    }
+
+    private Map<String, Object> handleDirect(JsonObject event) {
+        FailureEvent failure = FailureEvent.fromEvent(event);
+        Outcome outcome = service.handle(failure);
+        Map<String, Object> response = Json.object();
+        response.put("outcome", outcome.kind().name());
+        if (outcome.classification() != null) {
+            response.put("errorClass", outcome.classification().errorClass().dimension());
+        }
+        if (outcome.decision() != null && outcome.decision().skipReason() != null) {
+            response.put("skipReason", outcome.decision().skipReason().dimension());
+        }
+        return response;
     }
 }

@@ -1,0 +1,22 @@
+package dev.stepconnect.remediation;
+
+/** What handling one event did; {@code decision} is null when the event was not examined further. */
+public record Outcome(Kind kind, Classification classification, RetryDecision decision) {
+
+    public enum Kind {
+        /** A retry (redrive or new execution) was started now. */
+        RETRY_STARTED,
+        /** A retry was scheduled with EventBridge Scheduler. */
+        RETRY_SCHEDULED,
+        /** An earlier delivery of the same failure already retried it: nothing done, nothing counted. */
+        ALREADY_RETRIED,
+        /** No retry (see the decision's skip reason). */
+        SKIPPED,
+        /** The status is not a failure (e.g. SUCCEEDED): nothing to do. */
+        NOT_A_FAILURE
+    }
+
+    static Outcome of(Kind kind, Classification classification, RetryDecision decision) {
+        return new Outcome(kind, classification, decision);
+    }
+}

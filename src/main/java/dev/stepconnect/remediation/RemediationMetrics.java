@@ -1,0 +1,67 @@
+package dev.stepconnect.remediation;
+
+import dev.stepconnect.metrics.Metrics;
+import dev.stepconnect.metrics.Metrics.Metric;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * EMF metrics of this feature. Dimensions are low-cardinality only: StateMachine (name), ErrorClass,
+ * Reason; never an execution ARN. Failures is also written with StateMachine alone, the series the
+ * per-state-machine alarm watches.
+ */
+final class RemediationMetrics {
+    static final String STATE_MACHINE = "StateMachine";
+    static final String ERROR_CLASS = "ErrorClass";
+    static final String REASON = "Reason";
+    static final String FAILURES = "Failures";
+    static final String RETRIES_SCHEDULED = "RetriesScheduled";
+    static final String RETRIES_STARTED = "RetriesStarted";
+    static final String RETRIES_SKIPPED = "RetriesSkipped";
+    static final String ATTEMPTS_EXHAUSTED = "AttemptsExhausted";
+    static final String RETRY_BUDGET_EXHAUSTED = "RetryBudgetExhausted";
+
+    private final Metrics metrics;
+
+    RemediationMetrics(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    void record(String stateMachine, Outcome outcome) {
+        if (outcome.kind() == Outcome.Kind.ALREADY_RETRIED || outcome.kind() == Outcome.Kind.NOT_A_FAILURE) {
+            return;
+        }
+        RetryDecision decision = outcome.decision();
+        RetryDecision.SkipReason reason = decision == null ? null : decision.skipReason();
+
+        List<Metric> perMachine = new ArrayList<>(List.of(Metric.count(FAILURES)));
+        if (reason == RetryDecision.SkipReason.BUDGET) {
+            perMachine.add(Metric.count(RETRY_BUDGET_EXHAUSTED));
+        }
+        metrics.emit(Map.of(STATE_MACHINE, stateMachine), perMachine);
+
+        Map<String, String> byClass = new LinkedHashMap<>();
+        byClass.put(STATE_MACHINE, stateMachine);
+        byClass.put(ERROR_CLASS, outcome.classification().errorClass().dimension());
+        List<Metric> perClass = new ArrayList<>(List.of(Metric.count(FAILURES)));
+        switch (outcome.kind()) {
+            case RETRY_STARTED -> perClass.add(Metric.count(RETRIES_STARTED));
+            case RETRY_SCHEDULED -> perClass.add(Metric.count(RETRIES_SCHEDULED));
+            default -> {
+                if (reason == RetryDecision.SkipReason.ATTEMPTS_EXHAUSTED) {
+                    perClass.add(Metric.count(ATTEMPTS_EXHAUSTED));
+                }
+            }
+        }
+        metrics.emit(byClass, perClass);
+
+        if (outcome.kind() == Outcome.Kind.SKIPPED && reason != null) {
+            Map<String, String> byReason = new LinkedHashMap<>();
+            byReason.put(STATE_MACHINE, stateMachine);
+            byReason.put(REASON, reason.dimension());
+            metrics.emit(byReason, Metric.count(RETRIES_SKIPPED));
+        }
+    }
+}

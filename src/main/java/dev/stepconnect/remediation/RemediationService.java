@@ -1,0 +1,189 @@
+package dev.stepconnect.remediation;
+
+import dev.stepconnect.json.Json;
+import dev.stepconnect.log.Log;
+import dev.stepconnect.remediation.Outcome.Kind;
+import dev.stepconnect.remediation.RetryDecision.Action;
+import dev.stepconnect.remediation.RetryDecision.SkipReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Handles one failure event: alarm, classification, retry decision, storm budget, the retry itself,
+ * metrics. Exactly-once rests on AWS, not on a table: deterministic clientTokens and names make a
+ * repeated retry a no-op (see {@link RetryNames}), and DescribeExecution shows whether the failure in
+ * the event has already been redriven.
+ * <p>
+ * Storm protection, two layers: a token bucket per state machine in this container, and, for delayed
+ * retries, a global cap on retry schedules still pending for that state machine (counted with
+ * ListSchedules by name prefix), which holds however many containers run.
+ */
+public final class RemediationService {
+    private static final Log LOG = Log.named("remediation");
+    private static final Set<String> FAILURE_STATUSES = Set.of("FAILED", "TIMED_OUT", "ABORTED");
+    private static final int MAX_REMEMBERED_EVENTS = 2048;
+
+    private final FailureClassifier classifier;
+    private final RetryPolicy policy;
+    private final RetryBudget budget;
+    private final TagCache tags;
+    private final StepFunctionsGateway stepFunctions;
+    private final RetryScheduler scheduler;
+    private final AlarmManager alarms;
+    private final RemediationMetrics metrics;
+    private final Clock clock;
+    /** Failures this container finished handling: a duplicate delivery is not counted again. */
+    private final Map<String, Boolean> handled = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_REMEMBERED_EVENTS;
+        }
+    };
+
+    RemediationService(RemediationSettings settings, RetryPolicy policy, RetryBudget budget, TagCache tags,
+                       StepFunctionsGateway stepFunctions, RetryScheduler scheduler, AlarmManager alarms,
+                       RemediationMetrics metrics, Clock clock) {
+        this.classifier = new FailureClassifier(settings.retryableErrors(), settings.nonRetryableErrors());
+        this.policy = policy;
+        this.budget = budget;
+        this.tags = tags;
+        this.stepFunctions = stepFunctions;
+        this.scheduler = scheduler;
+        this.alarms = alarms;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public Outcome handle(FailureEvent event) {
+        if (!FAILURE_STATUSES.contains(event.status())) {
+            return Outcome.of(Kind.NOT_A_FAILURE, null, null);
+        }
+        synchronized (handled) {
+            if (handled.containsKey(event.dedupeKey())) {
+                LOG.info("duplicate delivery of a handled failure", "executionArn", event.executionArn(),
+                        "redriveCount", event.redriveCount());
+                return Outcome.of(Kind.ALREADY_RETRIED, null, null);
+            }
+        }
+        alarms.ensure(event.stateMachineName());
+        Outcome outcome = decideAndAct(event);
+        metrics.record(event.stateMachineName(), outcome);
+        synchronized (handled) {
+            handled.put(event.dedupeKey(), Boolean.TRUE);
+        }
+        RetryDecision decision = outcome.decision();
+        LOG.info("failure handled", "executionArn", event.executionArn(), "status", event.status(),
+                "redriveCount", event.redriveCount(), "outcome", outcome.kind().name(),
+                "errorClass", outcome.classification() == null ? null : outcome.classification().errorClass().dimension(),
+                "error", outcome.classification() == null ? null : outcome.classification().decidingError(),
+                "attempt", decision == null ? null : decision.attempt(),
+                "maxAttempts", decision == null ? null : decision.maxAttempts(),
+                "skipReason", decision == null || decision.skipReason() == null ? null : decision.skipReason().dimension(),
+                "delaySeconds", decision == null ? null : decision.delay().toSeconds());
+        return outcome;
+    }
+
+    private Outcome decideAndAct(FailureEvent event) {
+        Classification classification = classifier.classify(event.status(), event.error(), event.cause());
+        int failedAttempt = RetryNames.startingAttempt(event.executionName()) + event.redriveCount();
+        StateMachineSettings machine = classification.errorClass().retryable()
+                ? tags.settings(event.baseStateMachineArn())
+                : StateMachineSettings.none();
+        if (!machine.problems().isEmpty()) {
+            LOG.warn("ignoring invalid StepConnect tags", "stateMachine", event.stateMachineName(),
+                    "problems", machine.problems());
+        }
+        RetryDecision decision = policy.decide(classification.errorClass(), failedAttempt, machine);
+        if (!decision.retries()) {
+            return Outcome.of(Kind.SKIPPED, classification, decision);
+        }
+        if (!withinBudget(event, decision)) {
+            return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
+                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
+        }
+        Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
+        if (current.isEmpty()) {
+            return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
+                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.EXECUTION_GONE));
+        }
+        ExecutionSnapshot snapshot = current.get();
+        RedriveStatus redriveStatus = event.redriveStatus() != RedriveStatus.UNKNOWN
+                ? event.redriveStatus() : snapshot.redriveStatus();
+        if (snapshot.movedPast(event) || redriveStatus == RedriveStatus.REDRIVE_IN_PROGRESS) {
+            return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
+        }
+        String input = event.input() != null ? event.input() : snapshot.input();
+        RetryRequest request = new RetryRequest(event, decision, redriveStatus == RedriveStatus.REDRIVABLE,
+                input == null ? "{}" : input);
+        return Outcome.of(decision.action() == Action.RETRY_LATER ? retryLater(request) : retryNow(request),
+                classification, decision);
+    }
+
+    private record RetryRequest(FailureEvent event, RetryDecision decision, boolean redrivable, String input) {
+    }
+
+    private boolean withinBudget(FailureEvent event, RetryDecision decision) {
+        if (!budget.tryAcquire(event.baseStateMachineArn())) {
+            return false;
+        }
+        if (decision.action() != Action.RETRY_LATER) {
+            return true;
+        }
+        String prefix = RetryNames.schedulePrefix(event.baseStateMachineArn(), event.stateMachineName());
+        int pending = scheduler.countPending(prefix, budget.capacity());
+        return pending < budget.capacity();
+    }
+
+    private Kind retryNow(RetryRequest request) {
+        FailureEvent event = request.event();
+        if (request.redrivable()) {
+            RetryResult redriven = stepFunctions.redrive(event.executionArn(), RetryNames.redriveClientToken(event));
+            if (redriven == RetryResult.DONE) {
+                return Kind.RETRY_STARTED;
+            }
+            LOG.info("execution not redrivable; starting a new execution instead", "executionArn", event.executionArn());
+        }
+        String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
+        RetryResult started = stepFunctions.start(event.startTargetArn(), name, request.input());
+        return started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED;
+    }
+
+    private Kind retryLater(RetryRequest request) {
+        FailureEvent event = request.event();
+        Map<String, Object> target = new LinkedHashMap<>();
+        String targetArn;
+        if (request.redrivable()) {
+            targetArn = RetryScheduler.REDRIVE_TARGET;
+            target.put("ExecutionArn", event.executionArn());
+            target.put("ClientToken", RetryNames.redriveClientToken(event));
+        } else {
+            String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
+            // The schedule is deleted once it has run, so its name alone cannot stop a late duplicate.
+            if (stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent()) {
+                return Kind.ALREADY_RETRIED;
+            }
+            targetArn = RetryScheduler.START_TARGET;
+            target.put("StateMachineArn", event.startTargetArn());
+            target.put("Name", name);
+            target.put("Input", request.input());
+        }
+        Duration delay = request.decision().delay();
+        String description = "StepConnect retry " + (request.decision().attempt() + 1) + " of "
+                + event.stateMachineName();
+        RetryResult scheduled = scheduler.schedule(RetryNames.scheduleName(event), clock.instant().plus(delay),
+                targetArn, Json.write(target), description);
+        return switch (scheduled) {
+            case DONE -> Kind.RETRY_SCHEDULED;
+            case ALREADY_DONE -> Kind.ALREADY_RETRIED;
+            default -> {
+                LOG.warn("the scheduler refused the delayed retry; retrying now instead", "executionArn",
+                        event.executionArn());
+                yield retryNow(request);
+            }
+        };
+    }
+}

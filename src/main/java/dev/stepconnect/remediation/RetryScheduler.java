@@ -1,0 +1,76 @@
+package dev.stepconnect.remediation;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.ActionAfterCompletion;
+import software.amazon.awssdk.services.scheduler.model.ConflictException;
+import software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindowMode;
+import software.amazon.awssdk.services.scheduler.model.ListSchedulesResponse;
+import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
+import software.amazon.awssdk.services.scheduler.model.ValidationException;
+
+/**
+ * Delayed retries as EventBridge Scheduler one-time schedules that call Step Functions directly
+ * (universal targets), deleted by the scheduler after they ran.
+ */
+public class RetryScheduler {
+    static final String REDRIVE_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:redriveExecution";
+    static final String START_TARGET = "arn:aws:scheduler:::aws-sdk:sfn:startExecution";
+    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** The scheduler retries a failing target call a few times, not its default 185 times over a day. */
+    private static final int TARGET_RETRY_ATTEMPTS = 3;
+    private static final int TARGET_MAX_EVENT_AGE_SECONDS = 3600;
+
+    private final SchedulerClient scheduler;
+    private final String group;
+    private final String roleArn;
+
+    public RetryScheduler(SchedulerClient scheduler, String group, String roleArn) {
+        this.scheduler = scheduler;
+        this.group = group;
+        this.roleArn = roleArn;
+    }
+
+    /** Retry schedules with the given name prefix that have not run yet, counted up to {@code limit}. */
+    public int countPending(String namePrefix, int limit) {
+        int count = 0;
+        String token = null;
+        do {
+            String page = token;
+            ListSchedulesResponse response = scheduler.listSchedules(r -> r.groupName(group).namePrefix(namePrefix)
+                    .maxResults(100).nextToken(page));
+            for (ScheduleSummary summary : response.schedules()) {
+                // Filter again: do not rely on every endpoint honouring NamePrefix.
+                if (summary.name() != null && summary.name().startsWith(namePrefix)) {
+                    count++;
+                }
+            }
+            token = response.nextToken();
+        } while (token != null && !token.isEmpty() && count < limit);
+        return count;
+    }
+
+    public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description) {
+        try {
+            scheduler.createSchedule(r -> r.name(name)
+                    .groupName(group)
+                    .scheduleExpression("at(" + AT.format(at.truncatedTo(ChronoUnit.SECONDS)) + ")")
+                    .scheduleExpressionTimezone("UTC")
+                    .flexibleTimeWindow(w -> w.mode(FlexibleTimeWindowMode.OFF))
+                    .actionAfterCompletion(ActionAfterCompletion.DELETE)
+                    .description(description)
+                    .target(t -> t.arn(targetArn).roleArn(roleArn).input(inputJson)
+                            .retryPolicy(p -> p.maximumRetryAttempts(TARGET_RETRY_ATTEMPTS)
+                                    .maximumEventAgeInSeconds(TARGET_MAX_EVENT_AGE_SECONDS))));
+            return RetryResult.DONE;
+        } catch (ConflictException e) {
+            // Same deterministic name: an earlier delivery of this failure already scheduled its retry.
+            return RetryResult.ALREADY_DONE;
+        } catch (ValidationException e) {
+            return RetryResult.REJECTED;
+        }
+    }
+}

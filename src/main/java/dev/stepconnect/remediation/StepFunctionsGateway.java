@@ -1,0 +1,64 @@
+package dev.stepconnect.remediation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionNotRedrivableException;
+import software.amazon.awssdk.services.sfn.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.Tag;
+
+/** Step Functions calls of this feature, with AWS answers translated into domain values. */
+public class StepFunctionsGateway {
+    private final SfnClient sfn;
+
+    public StepFunctionsGateway(SfnClient sfn) {
+        this.sfn = sfn;
+    }
+
+    /** The state machine's tags; none when it no longer exists. */
+    public Map<String, String> tags(String stateMachineArn) {
+        try {
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (Tag tag : sfn.listTagsForResource(r -> r.resourceArn(stateMachineArn)).tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+            return tags;
+        } catch (ResourceNotFoundException | StateMachineDoesNotExistException e) {
+            return Map.of();
+        }
+    }
+
+    public Optional<ExecutionSnapshot> describe(String executionArn) {
+        try {
+            DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
+            return Optional.of(new ExecutionSnapshot(d.statusAsString(), d.input(), d.redriveCount(),
+                    RedriveStatus.parse(d.redriveStatusAsString())));
+        } catch (ExecutionDoesNotExistException e) {
+            return Optional.empty();
+        }
+    }
+
+    public RetryResult redrive(String executionArn, String clientToken) {
+        try {
+            sfn.redriveExecution(r -> r.executionArn(executionArn).clientToken(clientToken));
+            return RetryResult.DONE;
+        } catch (ExecutionNotRedrivableException e) {
+            return RetryResult.NOT_REDRIVABLE;
+        }
+    }
+
+    public RetryResult start(String stateMachineArn, String name, String input) {
+        try {
+            sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input));
+            return RetryResult.DONE;
+        } catch (ExecutionAlreadyExistsException e) {
+            // The name is taken by the retry an earlier delivery started (kept 90 days after it stops).
+            return RetryResult.ALREADY_DONE;
+        }
+    }
+}

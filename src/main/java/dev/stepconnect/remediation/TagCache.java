@@ -1,0 +1,43 @@
+package dev.stepconnect.remediation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A state machine's settings, read from its tags at most once per {@code ttl} per container, so a
+ * burst of failures costs one ListTagsForResource, not one per event. Bounded (LRU).
+ */
+public final class TagCache {
+    private static final int MAX_MACHINES = 256;
+    private final Function<String, Map<String, String>> loader;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > MAX_MACHINES;
+        }
+    };
+
+    private record Entry(StateMachineSettings settings, long loadedMillis) {
+    }
+
+    public TagCache(Function<String, Map<String, String>> loader, Duration ttl, Clock clock) {
+        this.loader = loader;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    public synchronized StateMachineSettings settings(String stateMachineArn) {
+        long now = clock.millis();
+        Entry entry = entries.get(stateMachineArn);
+        if (entry == null || now - entry.loadedMillis() >= ttl.toMillis()) {
+            entry = new Entry(StateMachineSettings.fromTags(loader.apply(stateMachineArn)), now);
+            entries.put(stateMachineArn, entry);
+        }
+        return entry.settings();
+    }
+}

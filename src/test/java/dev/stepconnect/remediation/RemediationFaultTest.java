@@ -1,0 +1,141 @@
+package dev.stepconnect.remediation;
+
+import static dev.stepconnect.remediation.RemediationFixture.eventFor;
+import static dev.stepconnect.remediation.RemediationFixture.invoke;
+import static dev.stepconnect.remediation.RemediationFixture.itemFailures;
+import static dev.stepconnect.remediation.RemediationFixture.sqsBatch;
+import static dev.stepconnect.remediation.RemediationFixture.withDetail;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonObject;
+import dev.stepconnect.testing.AwsEmulator;
+import dev.stepconnect.testing.CapturedOutput;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+
+/** Bad input and failing AWS calls: the bad message fails alone, nothing is lost, nothing leaks. */
+@ExtendWith(AwsEmulator.class)
+class RemediationFaultTest {
+    private static final String MARKER = "payload-marker-7f3a";
+    private RemediationFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new RemediationFixture();
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void badMessagesFailAloneAndAreLoggedByIdOnly() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
+        Map<String, Object> good = eventFor(failed, "ABORTED", 0, "REDRIVABLE", true);
+        Map<String, Object> wrongType = new java.util.LinkedHashMap<>(good);
+        wrongType.put("detail-type", "Step Functions State Machine Status Change " + MARKER);
+        String batch = sqsBatch(List.of(
+                Map.entry("garbage", "{not json " + MARKER),
+                Map.entry("array", "[\"" + MARKER + "\"]"),
+                Map.entry("wrong-type", Json.write(wrongType)),
+                Map.entry("no-arn", Json.write(withDetail(good, "executionArn", null))),
+                Map.entry("no-status", Json.write(withDetail(good, "status", null))),
+                Map.entry("bad-count", Json.write(withDetail(good, "redriveCount", "many " + MARKER))),
+                Map.entry("good", Json.write(good))));
+
+        JsonObject response;
+        String printed;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            response = invoke(fixture.immediateHandler(20), batch);
+            printed = output.text();
+        }
+
+        assertThat(itemFailures(response)).containsExactlyInAnyOrder("garbage", "array", "wrong-type", "no-arn",
+                "no-status", "bad-count");
+        assertThat(printed).contains("\"messageId\":\"garbage\"", "\"messageId\":\"no-arn\"").doesNotContain(MARKER);
+    }
+
+    @Test
+    void badDirectInvocationIsAnError() {
+        RemediationHandler handler = fixture.immediateHandler(20);
+        assertThatThrownBy(() -> invoke(handler, "garbage")).isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> invoke(handler, "{\"detail-type\":\"Other\",\"detail\":{}}"))
+                .isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> invoke(handler, "{\"Records\":\"x\"}")).isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void nonFailureStatusIsAcceptedAndIgnored() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
+        JsonObject response = invoke(fixture.immediateHandler(20), Json.write(eventFor(failed, "SUCCEEDED", 0, null, true)));
+        assertThat(response.string("outcome")).contains("NOT_A_FAILURE");
+        assertThat(fixture.cloudWatch.putMetricAlarmRequests()).isEmpty();
+    }
+
+    @Test
+    void throttledAlarmCallDoesNotStopTheRetry() {
+        fixture.cloudWatch.throttle();
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse first = fixture.failedExecution(machine, "{}");
+        DescribeExecutionResponse second = fixture.failedExecution(machine, "{}");
+        RemediationHandler handler = fixture.immediateHandler(20);
+
+        String printed;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            assertThat(invoke(handler, Json.write(eventFor(first, "FAILED", 0, "REDRIVABLE", true))).string("outcome"))
+                    .contains("RETRY_STARTED");
+            assertThat(invoke(handler, Json.write(eventFor(second, "FAILED", 0, "REDRIVABLE", true))).string("outcome"))
+                    .contains("RETRY_STARTED");
+            printed = output.text();
+        }
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).hasSize(2);
+        assertThat(printed).contains("could not create the failure alarm");
+        // One alarm attempt (with the SDK's own retries) for the first event; the second waits for the cool-down.
+        int callsForFirst = fixture.cloudWatch.putMetricAlarmRequests().size();
+        assertThat(callsForFirst).isBetween(1, 4);
+    }
+
+    @Test
+    void failingAwsCallFailsOnlyItsMessageAndTheRedeliveryRetriesOnce() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
+        fixture.sfnStub.fail("RedriveExecution", 500, "InternalFailure", "injected outage");
+        RemediationHandler handler = fixture.immediateHandler(20);
+        String retryable = Json.write(eventFor(failed, "FAILED", 0, "REDRIVABLE", true));
+        String aborted = Json.write(eventFor(failed, "ABORTED", 0, "REDRIVABLE", true));
+
+        JsonObject first = invoke(handler, sqsBatch(List.of(Map.entry("retry-me", retryable), Map.entry("aborted", aborted))));
+        assertThat(itemFailures(first)).containsExactly("retry-me");
+
+        fixture.sfnStub.succeed("RedriveExecution", "{\"redriveDate\":1764050000.123}");
+        int callsDuringOutage = fixture.sfnStub.requests("RedriveExecution").size();
+        JsonObject redelivered = invoke(handler, sqsBatch(List.of(Map.entry("retry-me", retryable))));
+        assertThat(itemFailures(redelivered)).isEmpty();
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).hasSize(callsDuringOutage + 1);
+        invoke(handler, sqsBatch(List.of(Map.entry("retry-me", retryable))));
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).hasSize(callsDuringOutage + 1);
+    }
+
+    @Test
+    void messagesLeftWhenTheDeadlineIsNearGoBackToTheQueueUntouched() {
+        RemediationHandler handler = fixture.handler(RemediationFixture.settings(3, 0, RemediationFixture.SCHEDULER_ROLE,
+                fixture.group, 20, false), Duration.ofHours(1));
+        String event = Json.write(Map.of("detail-type", "Step Functions Execution Status Change", "detail",
+                Map.of("executionArn", "arn:aws:states:us-east-1:123456789012:execution:m:e", "stateMachineArn",
+                        "arn:aws:states:us-east-1:123456789012:stateMachine:m", "status", "FAILED")));
+        JsonObject response = invoke(handler, sqsBatch(List.of(Map.entry("a", event), Map.entry("b", event))));
+        assertThat(itemFailures(response)).containsExactly("a", "b");
+        assertThat(fixture.cloudWatch.putMetricAlarmRequests()).isEmpty();
+    }
+}
