@@ -57,22 +57,42 @@ public final class ResponseBody {
     /** The longest prefix of the reason (whole code points) that fits, followed by the truncation marker. */
     private static String truncateReason(ResponseTarget target, CustomResourceResponse response) {
         String reason = response.reason() == null ? "" : response.reason();
-        int overhead = bytes(json(target, response, "")) + bytes(TRUNCATED) + 8;
-        int budget = MAX_BYTES - overhead;
+        int budget = MAX_BYTES - bytes(json(target, response, "")) - bytes(TRUNCATED);
+        while (true) {
+            String cut = prefixWithin(reason, budget) + TRUNCATED;
+            int excess = bytes(json(target, response, cut)) - MAX_BYTES;
+            if (excess <= 0) {
+                return cut;
+            }
+            budget -= excess;
+        }
+    }
+
+    private static String prefixWithin(String reason, int budget) {
         int end = 0;
         int used = 0;
         while (end < reason.length()) {
             int codePoint = reason.codePointAt(end);
-            // JSON escaping may expand a character up to 6 bytes (\\uXXXX); count conservatively.
-            int cost = codePoint < 0x20 || codePoint == '"' || codePoint == '\\' ? 6
-                    : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            int cost = escapedLength(codePoint);
             if (used + cost > budget) {
                 break;
             }
             used += cost;
             end += Character.charCount(codePoint);
         }
-        return reason.substring(0, end) + TRUNCATED;
+        return reason.substring(0, end);
+    }
+
+    /** Bytes a code point takes inside a JSON string. */
+    private static int escapedLength(int codePoint) {
+        if (codePoint == '"' || codePoint == '\\' || codePoint == '\n' || codePoint == '\r' || codePoint == '\t'
+                || codePoint == '\b' || codePoint == '\f') {
+            return 2;
+        }
+        if (codePoint < 0x20) {
+            return 6;
+        }
+        return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
     }
 
     private static String json(ResponseTarget target, CustomResourceResponse response, String reason) {
