@@ -60,7 +60,7 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
             CustomResourceProvider built = factory.get();
             return () -> built;
         } catch (Throwable failure) {
-            String reason = failure.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(failure.getMessage()));
+            String reason = Redaction.scrub(String.valueOf(failure.getMessage())) + " (" + failure.getClass().getSimpleName() + ")";
             Log.named("connection-provider").error("initialisation failed; every request will be answered FAILED", failure);
             return () -> {
                 throw new ProviderUnavailableException(reason);
