@@ -131,7 +131,8 @@ public final class ConnectionService {
                         + name + " already exists and was not created by this stack resource; StepConnect never takes"
                         + " over a connection it does not own. Choose another Name, or delete the existing connection");
                 case RESUME_OWN_REQUEST -> {
-                    gateway.update(spec(properties, ours, credential));
+                    // Same request, same properties: nothing to re-send, and an update racing the first
+                    // delivery's create could only fail with a concurrent-modification error.
                     LOG.info("connection already created by an earlier delivery of this request; resumed",
                             "connectionName", name);
                     return true;
