@@ -194,6 +194,77 @@ class ConnectionProviderHandlerTest {
         assertGone(original);
     }
 
+    @Test
+    void kmsKeyAndSecretHeaderValuesReachCreateConnectionAndNeverTheLogs() {
+        String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
+        String name = AwsEmulator.uniqueName("sc-kms");
+        String headerSecret = "hdr-" + UUID.randomUUID();
+        secretValues.add(headerSecret);
+        Map<String, Object> properties = properties(name, AuthorizationType.BASIC, secretArn, null);
+        properties.put("KmsKeyIdentifier", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        properties.put("InvocationHttpParameters", Map.of("HeaderParameters",
+                List.of(Map.of("Key", "X-Signature", "Value", headerSecret, "IsValueSecret", "true"))));
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            assertSuccess(invoke(handler(stub.clients()), event("Create", null, properties, null)), name);
+
+            JsonObject sent = Json.parseObject(stub.requests("CreateConnection").get(0).getBodyAsString());
+            assertThat(sent.string("KmsKeyIdentifier")).contains((String) properties.get("KmsKeyIdentifier"));
+            assertThat(sent.string("Description").orElseThrow()).startsWith("[stepconnect:owner=");
+        }
+        cleanUp(name);
+    }
+
+    @Test
+    void aFailedUpdateKeepsTheOldConnectionAndItsId() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-upd-fail");
+        String foreign = AwsEmulator.uniqueName("sc-upd-foreign");
+        events.createConnection(r -> r.name(foreign).authorizationType("BASIC")
+                .authParameters(a -> a.basicAuthParameters(b -> b.username("u").password("foreign-pass-123"))));
+        secretValues.add("foreign-pass-123");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+
+        Map<String, Object> invalid = new LinkedHashMap<>(before);
+        invalid.put("LinkSecretForRotation", "sometimes");
+        JsonObject answer = invoke(handler, event("Update", name, invalid, before));
+        assertThat(answer.string("Status")).contains("FAILED");
+        assertThat(answer.string("PhysicalResourceId")).contains(name);
+
+        Map<String, Object> ontoForeign = new LinkedHashMap<>(before);
+        ontoForeign.put("Name", foreign);
+        answer = invoke(handler, event("Update", name, ontoForeign, before));
+        assertThat(answer.string("Status")).contains("FAILED");
+        assertThat(answer.string("Reason").orElseThrow()).contains("already exists");
+        assertThat(answer.string("PhysicalResourceId")).contains(name);
+        assertThat(describe(name).orElseThrow().connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
+        assertThat(describe(foreign).orElseThrow().authorizationTypeAsString()).isEqualTo("BASIC");
+        cleanUp(name);
+        cleanUp(foreign);
+    }
+
+    @Test
+    void turningOffTheRotationLinkRemovesOnlyThisConnectionFromTheTag() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        secrets.tagResource(r -> r.secretId(secretArn).tags(Tag.builder().key("stepconnect:connection").value("billing").build()));
+        String name = AwsEmulator.uniqueName("sc-unlink");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> linked = properties(name, AuthorizationType.API_KEY, secretArn, null);
+        linked.put("LinkSecretForRotation", "true");
+        assertSuccess(invoke(handler, event("Create", null, linked, null)), name);
+        assertThat(rotationTag(secretArn)).contains("billing," + name);
+
+        Map<String, Object> unlinked = new LinkedHashMap<>(linked);
+        unlinked.put("LinkSecretForRotation", "false");
+        assertSuccess(invoke(handler, event("Update", name, unlinked, linked)), name);
+
+        assertThat(rotationTag(secretArn)).contains("billing");
+        cleanUp(name);
+    }
+
     // ------------------------------------------------------------------ ownership and idempotency
 
     @Test
