@@ -1,5 +1,6 @@
 package dev.stepconnect.cfn;
 
+import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonException;
 import dev.stepconnect.json.JsonObject;
 import java.net.URI;
@@ -78,7 +79,7 @@ public record CustomResourceRequest(RequestType requestType, ResponseTarget targ
 
     private static JsonObject object(JsonObject event, String key) {
         try {
-            return event.object(key).orElseGet(() -> dev.stepconnect.json.Json.parseObject("{}"));
+            return event.object(key).orElseGet(() -> Json.parseObject("{}"));
         } catch (JsonException e) {
             throw new InvalidRequestException(key + " must be a JSON object");
         }

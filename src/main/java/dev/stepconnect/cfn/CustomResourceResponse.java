@@ -1,5 +1,6 @@
 package dev.stepconnect.cfn;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public record CustomResourceResponse(Status status, String physicalResourceId, S
     public enum Status { SUCCESS, FAILED }
 
     public CustomResourceResponse {
-        data = data == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        data = data == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
     public static CustomResourceResponse success(String physicalResourceId, Map<String, String> data, boolean noEcho) {

@@ -4,6 +4,7 @@ import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.HttpParameters;
 import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonException;
 import dev.stepconnect.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
@@ -123,7 +124,7 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
         }
         try {
             return HttpParameters.parse(json, property);
-        } catch (IllegalArgumentException | dev.stepconnect.json.JsonException e) {
+        } catch (IllegalArgumentException | JsonException e) {
             throw new InvalidPropertyException(e.getMessage());
         }
     }

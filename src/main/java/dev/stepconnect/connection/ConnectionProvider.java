@@ -12,6 +12,7 @@ import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -107,7 +108,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
         data.put("SecretArn", connection.secretArn());
         data.put("AuthorizationType", connection.authorizationType());
         data.put("State", connection.state());
-        data.values().removeIf(java.util.Objects::isNull);
+        data.values().removeIf(Objects::isNull);
         return CustomResourceResponse.success(connection.name(), data, false);
     }
 }

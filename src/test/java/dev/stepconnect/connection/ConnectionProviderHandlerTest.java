@@ -519,6 +519,17 @@ class ConnectionProviderHandlerTest {
         assertThat(answer.string("Reason").orElseThrow()).contains("could not start").contains("STEPCONNECT_WAIT_SECONDS");
     }
 
+    @Test
+    void productionConstructorBuildsItsDependencies() {
+        // The no-arg constructor Lambda uses; a failed-Create marker needs no AWS call to answer.
+        String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
+        JsonObject answer = invoke(new ConnectionProviderHandler(),
+                event("Delete", marker, properties("x", AuthorizationType.API_KEY, "s", null), null));
+
+        assertThat(answer.string("Status")).contains("SUCCESS");
+        assertThat(output.text()).doesNotContain("initialisation failed");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private ConnectionProviderHandler handler(AwsClients clients) {
