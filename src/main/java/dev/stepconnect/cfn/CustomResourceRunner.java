@@ -189,7 +189,11 @@ public final class CustomResourceRunner {
         LOG.info("custom resource request answered", "requestType", field(event, "RequestType"),
                 "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId(),
                 "physicalResourceId", response.physicalResourceId(), "outcome", outcome,
-                "reason", response.reason(), "durationMs", millisSince(started));
+                "reason", abbreviate(response.reason()), "durationMs", millisSince(started));
+    }
+
+    private static String abbreviate(String reason) {
+        return reason == null || reason.length() <= 1024 ? reason : reason.substring(0, 1024) + "...";
     }
 
     private static String field(JsonObject event, String key) {

@@ -5,13 +5,18 @@ import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.credentials.CredentialSecrets;
 import dev.stepconnect.credentials.InvalidCredentialException;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /** The user's credentials secrets: reading a credential, and the rotation link tag. */
 public final class CredentialsSecretStore {
+    /** Errors that retrying cannot fix: the user must change the secret, its key or the provider's scope. */
+    private static final Set<String> UNREADABLE = Set.of("AccessDeniedException", "DecryptionFailure",
+            "InvalidRequestException", "InvalidParameterException");
     private final SecretsManagerClient secrets;
 
     public CredentialsSecretStore(SecretsManagerClient secrets) {
@@ -26,6 +31,13 @@ public final class CredentialsSecretStore {
         } catch (ResourceNotFoundException e) {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId
                     + "' does not exist (or has no AWSCURRENT version)");
+        } catch (SecretsManagerException e) {
+            if (e.awsErrorDetails() == null || !UNREADABLE.contains(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": cannot read secret '"
+                    + secretId + "': " + e.awsErrorDetails().errorCode() + " (" + e.awsErrorDetails().errorMessage()
+                    + "); check ConnectionCredentialsSecretNames and ConnectionKmsKeyArn of the StepConnect stack");
         }
         if (response.secretString() == null) {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId

@@ -364,6 +364,23 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void secretTheProviderMayNotRead() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        try (AwsJsonStub stub = new AwsJsonStub("secretsmanager")) {
+            stub.fail("GetSecretValue", 400, "AccessDeniedException", "not authorized to perform secretsmanager:GetSecretValue");
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients()), event("Create", null,
+                    properties(AwsEmulator.uniqueName("sc-denied"), AuthorizationType.API_KEY, secretArn, null), null));
+
+            assertFailedCreate(answer);
+            assertThat(answer.string("Reason").orElseThrow())
+                    .startsWith("CredentialsSecretArn: cannot read secret '" + secretArn + "': AccessDeniedException");
+            assertThat(stub.requests("GetSecretValue")).hasSize(1);
+        }
+    }
+
+    @Test
     void badProperties() {
         String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
         ConnectionProviderHandler handler = handler(AwsEmulator.clients());
