@@ -2,13 +2,69 @@ package dev.stepconnect.connection;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.stepconnect.aws.AwsClients;
+import dev.stepconnect.cfn.CustomResourceProvider;
+import dev.stepconnect.cfn.CustomResourceRunner;
+import dev.stepconnect.cfn.ProviderUnavailableException;
+import dev.stepconnect.cfn.ResponseUrlSender;
+import dev.stepconnect.config.Environment;
+import dev.stepconnect.eventbridge.ConnectionGateway;
+import dev.stepconnect.log.Log;
+import dev.stepconnect.log.Redaction;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
-/** Placeholder until its feature lands. */
+/**
+ * ConnectionProviderFunction: the provider of {@code Custom::EventBridgeConnection}. Dependencies are
+ * built once at init, but a failure to build them is kept rather than thrown, so that every request
+ * still gets its FAILED answer instead of leaving the stack waiting.
+ */
 public final class ConnectionProviderHandler implements RequestStreamHandler {
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+    /** Room before the Lambda deadline for the FAILED answer's PUT and its retries. */
+    static final Duration DEFAULT_TIMER_MARGIN = Duration.ofSeconds(10);
+
+    private final CustomResourceRunner runner;
+
+    public ConnectionProviderHandler() {
+        this(Environment.system(), AwsClients::fromEnvironment, DEFAULT_POLL_INTERVAL, DEFAULT_TIMER_MARGIN,
+                ResponseUrlSender.defaults());
+    }
+
+    ConnectionProviderHandler(Environment environment, Function<Environment, AwsClients> clients, Duration pollInterval,
+                              Duration timerMargin, ResponseUrlSender sender) {
+        Supplier<CustomResourceProvider> provider = guarded(() -> {
+            int waitSeconds = environment.integer("STEPCONNECT_WAIT_SECONDS", 60, 0, 900);
+            AwsClients aws = clients.apply(environment);
+            EventBridgeClient events = aws.eventBridge();
+            ConnectionService service = new ConnectionService(new ConnectionGateway(events, pollInterval),
+                    new ConnectionMarkers(events), new CredentialsSecretStore(aws.secretsManager()),
+                    Duration.ofSeconds(waitSeconds), timerMargin);
+            return new ConnectionProvider(service);
+        });
+        this.runner = new CustomResourceRunner(provider, sender, timerMargin, Clock.systemUTC());
+    }
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
-        throw new UnsupportedOperationException("ConnectionProviderHandler is not implemented yet");
+        runner.run(input, context);
+    }
+
+    private static Supplier<CustomResourceProvider> guarded(Supplier<CustomResourceProvider> factory) {
+        try {
+            CustomResourceProvider built = factory.get();
+            return () -> built;
+        } catch (Throwable failure) {
+            String reason = Redaction.scrub(String.valueOf(failure.getMessage())) + " (" + failure.getClass().getSimpleName() + ")";
+            Log.named("connection-provider").error("initialisation failed; every request will be answered FAILED", failure);
+            return () -> {
+                throw new ProviderUnavailableException(reason);
+            };
+        }
     }
 }

@@ -1,0 +1,207 @@
+package dev.stepconnect.cfn;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonObject;
+import dev.stepconnect.lambda.Deadline;
+import dev.stepconnect.log.Log;
+import dev.stepconnect.log.Redaction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The custom resource protocol around a {@link CustomResourceProvider}: every invocation that carries
+ * a usable ResponseURL gets exactly one answer — after success, after any exception or {@link Error},
+ * when the event is malformed, when the provider could not even be built, and from a timer shortly
+ * before the Lambda deadline when the work is stuck. Without that answer a stack waits for an hour.
+ */
+public final class CustomResourceRunner {
+    private static final Log LOG = Log.named("custom-resource");
+    private static final Pattern STRING_FIELD = Pattern.compile(
+            "\"(ResponseURL|StackId|RequestId|LogicalResourceId|RequestType|PhysicalResourceId)\"\\s*:\\s*\"([^\"\\\\]{1,2048})\"");
+
+    private final Supplier<CustomResourceProvider> provider;
+    private final ResponseUrlSender sender;
+    private final Duration timerMargin;
+    private final Clock clock;
+
+    /**
+     * @param provider    yields the provider, or throws {@link ProviderUnavailableException} when init failed
+     * @param timerMargin how long before the Lambda deadline the timer answers FAILED; it must leave
+     *                    time for the PUT and its retries
+     */
+    public CustomResourceRunner(Supplier<CustomResourceProvider> provider, ResponseUrlSender sender,
+                                Duration timerMargin, Clock clock) {
+        this.provider = provider;
+        this.sender = sender;
+        this.timerMargin = timerMargin;
+        this.clock = clock;
+    }
+
+    public void run(InputStream input, Context context) {
+        long started = System.nanoTime();
+        Deadline lambdaDeadline = Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), clock);
+        ParsedEvent parsed = readEvent(input);
+        JsonObject event = parsed.event();
+        Optional<ResponseTarget> maybeTarget = CustomResourceRequest.target(event);
+        if (maybeTarget.isEmpty()) {
+            LOG.error("request has no usable ResponseURL; there is nobody to answer", null,
+                    "requestType", field(event, "RequestType"), "logicalResourceId", field(event, "LogicalResourceId"),
+                    "stackId", field(event, "StackId"), "outcome", "UNANSWERABLE", "durationMs", millisSince(started));
+            return;
+        }
+        ResponseTarget target = maybeTarget.get();
+        String failureId = failurePhysicalId(event, target);
+        Responder responder = new Responder(target, sender);
+        CountDownLatch finished = new CountDownLatch(1);
+        startDeadlineTimer(responder, finished, lambdaDeadline, failureId, event, started);
+
+        CustomResourceRequest request = null;
+        CustomResourceProvider resolved = null;
+        CustomResourceResponse response;
+        try {
+            if (parsed.malformed()) {
+                throw new InvalidRequestException("the event is not valid JSON");
+            }
+            request = CustomResourceRequest.parse(event);
+            resolved = provider.get();
+            response = resolved.handle(request, lambdaDeadline.minus(timerMargin));
+        } catch (Throwable failure) {
+            response = CustomResourceResponse.failed(failureId, explain(failure, resolved, context));
+            LOG.error("request failed", failure, "requestType", field(event, "RequestType"),
+                    "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
+        }
+        boolean answeredHere = responder.answer(response, lambdaDeadline);
+        finished.countDown();
+        if (answeredHere) {
+            logOutcome(event, target, response, started, response.succeeded() ? "SUCCESS" : "FAILED");
+            return;
+        }
+        responder.awaitDelivery(lambdaDeadline.remaining());
+        LOG.warn("result arrived after the deadline timer had answered FAILED; result dropped",
+                "requestType", field(event, "RequestType"), "logicalResourceId", target.logicalResourceId(),
+                "stackId", target.stackId(), "lateStatus", response.status().name(), "durationMs", millisSince(started));
+        if (response.succeeded() && request != null && resolved != null) {
+            try {
+                resolved.abandoned(request, response);
+            } catch (Throwable cleanupFailure) {
+                LOG.error("clean-up after the late result failed", cleanupFailure,
+                        "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
+            }
+        }
+    }
+
+    private void startDeadlineTimer(Responder responder, CountDownLatch finished, Deadline lambdaDeadline,
+                                    String failureId, JsonObject event, long started) {
+        long delayMillis = Math.max(0, lambdaDeadline.minus(timerMargin).remaining().toMillis());
+        Thread timer = new Thread(() -> {
+            try {
+                if (finished.await(delayMillis, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            CustomResourceResponse timedOut = CustomResourceResponse.failed(failureId,
+                    "the provider did not finish in time: it answered FAILED " + timerMargin.toSeconds()
+                            + " s before the function timeout to keep the stack from waiting; raise the function's"
+                            + " Timeout or check that the AWS APIs it calls are reachable");
+            if (responder.answer(timedOut, lambdaDeadline)) {
+                ResponseTarget target = CustomResourceRequest.target(event).orElseThrow();
+                logOutcome(event, target, timedOut, started, "TIMED_OUT");
+            }
+        }, "cfn-deadline-timer");
+        timer.setDaemon(true);
+        timer.start();
+    }
+
+    private static String explain(Throwable failure, CustomResourceProvider provider, Context context) {
+        if (failure instanceof InvalidRequestException) {
+            return "invalid custom resource request: " + failure.getMessage();
+        }
+        if (failure instanceof ProviderUnavailableException) {
+            return "the provider could not start: " + failure.getMessage();
+        }
+        Optional<String> known = Optional.empty();
+        if (provider != null) {
+            try {
+                known = provider.explain(failure);
+            } catch (RuntimeException ignored) {
+                // fall back to the generic reason
+            }
+        }
+        return Redaction.scrub(known.orElseGet(() -> "internal error (" + failure.getClass().getSimpleName()
+                + "); see the function's log for Lambda request " + context.getAwsRequestId()));
+    }
+
+    /**
+     * A failed Create must carry an id that names nothing (CloudFormation deletes it later); a failed
+     * Update or Delete keeps the id CloudFormation sent.
+     */
+    private static String failurePhysicalId(JsonObject event, ResponseTarget target) {
+        Optional<String> sent = CustomResourceRequest.physicalResourceId(event);
+        if ("Create".equals(field(event, "RequestType")) || sent.isEmpty()) {
+            return FailedCreateMarker.forRequest(target.requestId());
+        }
+        return sent.get();
+    }
+
+    /**
+     * The event as JSON; when it does not parse, the answer fields are picked out of the raw text so
+     * even a mangled request is answered rather than left to CloudFormation's one-hour timeout.
+     */
+    private static ParsedEvent readEvent(InputStream input) {
+        String text;
+        try {
+            text = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return new ParsedEvent(Json.parseObject("{}"), true);
+        }
+        try {
+            return new ParsedEvent(Json.parseObject(text), false);
+        } catch (RuntimeException malformed) {
+            Map<String, Object> salvaged = new LinkedHashMap<>();
+            Matcher matcher = STRING_FIELD.matcher(text);
+            while (matcher.find()) {
+                salvaged.putIfAbsent(matcher.group(1), matcher.group(2));
+            }
+            return new ParsedEvent(Json.parseObject(Json.write(salvaged)), true);
+        }
+    }
+
+    /** {@code malformed}: salvaged from text that is not JSON; only answered, never worked on. */
+    private record ParsedEvent(JsonObject event, boolean malformed) {
+    }
+
+    private static void logOutcome(JsonObject event, ResponseTarget target, CustomResourceResponse response,
+                                   long started, String outcome) {
+        LOG.info("custom resource request answered", "requestType", field(event, "RequestType"),
+                "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId(),
+                "physicalResourceId", response.physicalResourceId(), "outcome", outcome,
+                "reason", abbreviate(response.reason()), "durationMs", millisSince(started));
+    }
+
+    private static String abbreviate(String reason) {
+        return reason == null || reason.length() <= 1024 ? reason : reason.substring(0, 1024) + "...";
+    }
+
+    private static String field(JsonObject event, String key) {
+        Object value = event.raw(key);
+        return value instanceof String s ? s : null;
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.stepconnect.cfn;
+
+/** The provider's dependencies could not be built at init; every request is answered FAILED with this message. */
+public class ProviderUnavailableException extends RuntimeException {
+    public ProviderUnavailableException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.stepconnect.connection;
+
+import dev.stepconnect.credentials.Credential;
+import dev.stepconnect.eventbridge.ConnectionDescription;
+import dev.stepconnect.eventbridge.ConnectionGateway;
+import dev.stepconnect.eventbridge.ConnectionSpec;
+import dev.stepconnect.lambda.Deadline;
+import dev.stepconnect.log.Log;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
+
+/**
+ * The lifecycle of connections owned by {@code Custom::EventBridgeConnection} resources: create (or
+ * resume an earlier delivery of the same request), update in place, replace under a new name, delete.
+ * Never takes over a connection this stack resource did not create (see {@link OwnershipMarker}).
+ */
+public final class ConnectionService {
+    private static final Log LOG = Log.named("connection-provider");
+    private final ConnectionGateway gateway;
+    private final ConnectionMarkers markers;
+    private final CredentialsSecretStore secrets;
+    private final Duration maxWait;
+    private final Duration reserve;
+
+    /**
+     * @param maxWait longest wait for AUTHORIZED/ACTIVE ({@code STEPCONNECT_WAIT_SECONDS})
+     * @param reserve time kept back from the deadline to undo a half-done Create and answer
+     */
+    public ConnectionService(ConnectionGateway gateway, ConnectionMarkers markers, CredentialsSecretStore secrets,
+                             Duration maxWait, Duration reserve) {
+        this.gateway = gateway;
+        this.markers = markers;
+        this.secrets = secrets;
+        this.maxWait = maxWait;
+        this.reserve = reserve;
+    }
+
+    /** Create: the Name must be free, or hold the work of an earlier delivery of this same request. */
+    public ConnectionDescription create(ConnectionProperties properties, OwnershipMarker ours, Deadline deadline) {
+        return createOrResume(properties, ours, false, deadline);
+    }
+
+    /**
+     * Update to a new Name: a new connection (CloudFormation deletes the old one afterwards). A rollback
+     * to a Name this resource used before finds that connection still there and reuses it.
+     */
+    public ConnectionDescription replace(ConnectionProperties properties, OwnershipMarker ours, Deadline deadline) {
+        return createOrResume(properties, ours, true, deadline);
+    }
+
+    /**
+     * Update with the same Name: re-reads the secret (a stack update also syncs the credential) and
+     * re-sends everything StepConnect owns on the connection. Keeps the connection's ownership marker.
+     */
+    public ConnectionDescription updateInPlace(ConnectionProperties properties, OwnershipMarker ours,
+                                               Optional<String> previouslyLinkedSecret, Deadline deadline) {
+        String name = properties.name();
+        String description = markers.descriptionOf(name).orElseThrow(() -> new ConnectionConflictException(
+                "connection " + name + " no longer exists (deleted outside CloudFormation); change Name to create a new one"));
+        OwnershipMarker marker = OwnershipMarker.find(description).orElse(ours);
+        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
+        gateway.update(spec(properties, marker, credential));
+        ConnectionDescription ready = gateway.awaitReady(name, waitDeadline(deadline));
+        if (properties.linkSecretForRotation()) {
+            secrets.link(properties.credentialsSecretId(), name);
+        }
+        previouslyLinkedSecret
+                .filter(secret -> !properties.linkSecretForRotation() || !secret.equals(properties.credentialsSecretId()))
+                .ifPresent(secret -> unlinkQuietly(secret, name));
+        return ready;
+    }
+
+    /** Deletes the connection (already gone is fine) and removes it from the secret's rotation tag. */
+    public void delete(String name, Optional<String> linkedSecret) {
+        boolean existed = gateway.delete(name);
+        LOG.info("connection deleted", "connectionName", name, "existed", existed);
+        linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
+    }
+
+    /**
+     * Deletes {@code name} if this very request created it: used when CloudFormation was already told
+     * the request failed, so it will never delete what the request left behind.
+     */
+    public void undoIfCreatedBy(String name, OwnershipMarker ours, Optional<String> linkedSecret) {
+        Optional<OwnershipMarker> marker = markers.descriptionOf(name).flatMap(OwnershipMarker::find);
+        if (marker.isPresent() && marker.get().sameRequest(ours)) {
+            delete(name, linkedSecret);
+        }
+    }
+
+    private ConnectionDescription createOrResume(ConnectionProperties properties, OwnershipMarker ours,
+                                                 boolean allowSameOwner, Deadline deadline) {
+        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
+        boolean createdByThisRequest = provision(properties, ours, credential, allowSameOwner);
+        try {
+            ConnectionDescription ready = gateway.awaitReady(properties.name(), waitDeadline(deadline));
+            if (properties.linkSecretForRotation()) {
+                secrets.link(properties.credentialsSecretId(), properties.name());
+            }
+            return ready;
+        } catch (RuntimeException failure) {
+            if (createdByThisRequest) {
+                // CloudFormation will record this request as failed and never delete the connection: undo it.
+                deleteQuietly(properties.name());
+            }
+            throw failure;
+        }
+    }
+
+    /** @return true when the connection is this request's own work (and must be undone if the request fails) */
+    private boolean provision(ConnectionProperties properties, OwnershipMarker ours, Credential credential,
+                              boolean allowSameOwner) {
+        String name = properties.name();
+        // Check before creating: some implementations silently overwrite an existing name on create.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Optional<String> existing = markers.descriptionOf(name);
+            if (existing.isEmpty()) {
+                try {
+                    gateway.create(spec(properties, ours, credential));
+                    LOG.info("connection created", "connectionName", name);
+                    return true;
+                } catch (ResourceAlreadyExistsException raced) {
+                    // A concurrent delivery of the same request (or someone else) created it meanwhile: look again.
+                    continue;
+                }
+            }
+            Optional<OwnershipMarker> marker = OwnershipMarker.find(existing.get());
+            switch (TakeoverGuard.decide(marker, ours, allowSameOwner)) {
+                case REFUSE -> throw new ConnectionConflictException(ConnectionProperties.NAME + ": a connection named "
+                        + name + " already exists and was not created by this stack resource; StepConnect never takes"
+                        + " over a connection it does not own. Choose another Name, or delete the existing connection");
+                case RESUME_OWN_REQUEST -> {
+                    // Same request, same properties: nothing to re-send, and an update racing the first
+                    // delivery's create could only fail with a concurrent-modification error.
+                    LOG.info("connection already created by an earlier delivery of this request; resumed",
+                            "connectionName", name);
+                    return true;
+                }
+                case REUSE_OWNED -> {
+                    gateway.update(spec(properties, marker.get(), credential));
+                    LOG.info("connection created earlier by this stack resource; reused", "connectionName", name);
+                    return false;
+                }
+            }
+        }
+        throw new ConnectionConflictException(ConnectionProperties.NAME + ": connection " + name
+                + " appeared and disappeared while it was being created; retry the stack operation");
+    }
+
+    private static ConnectionSpec spec(ConnectionProperties properties, OwnershipMarker marker, Credential credential) {
+        return new ConnectionSpec(properties.name(), marker.appendTo(properties.description()), credential,
+                properties.invocationParameters(), properties.oauthHttpParameters(), properties.kmsKeyIdentifier());
+    }
+
+    private Deadline waitDeadline(Deadline deadline) {
+        return Deadline.in(maxWait, deadline.clock()).min(deadline.minus(reserve));
+    }
+
+    private void deleteQuietly(String name) {
+        try {
+            gateway.delete(name);
+            LOG.info("connection of the failed request deleted", "connectionName", name);
+        } catch (RuntimeException e) {
+            LOG.error("could not delete the connection of the failed request; delete it by hand", e,
+                    "connectionName", name);
+        }
+    }
+
+    private void unlinkQuietly(String secretId, String name) {
+        try {
+            secrets.unlink(secretId, name);
+        } catch (RuntimeException e) {
+            // The deletion is what matters; a stale name in the tag only names a connection that is gone.
+            LOG.warn("could not remove the connection from the secret's rotation tag", "connectionName", name,
+                    "errorType", e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.stepconnect.connection;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code stepconnect:connection} tag on a credentials secret: comma-separated names of the
+ * connections RotationFunction keeps in sync. Several connections may share one secret, so links
+ * are merged into and removed from the list, never overwritten.
+ */
+public final class RotationLink {
+    public static final String TAG = "stepconnect:connection";
+    static final int MAX_TAG_VALUE = 256;
+
+    private RotationLink() {
+    }
+
+    /** The tag value with {@code name} added (unchanged when already present). */
+    public static String add(Optional<String> current, String name) {
+        Set<String> names = names(current);
+        names.add(name);
+        String value = String.join(",", names);
+        if (value.length() > MAX_TAG_VALUE) {
+            throw new InvalidPropertyException(ConnectionProperties.LINK_SECRET_FOR_ROTATION + ": the secret's "
+                    + TAG + " tag would exceed " + MAX_TAG_VALUE + " characters with connection " + name
+                    + "; link fewer connections to one secret");
+        }
+        return value;
+    }
+
+    /** The tag value without {@code name}; empty when no name is left (remove the tag). */
+    public static Optional<String> remove(Optional<String> current, String name) {
+        Set<String> names = names(current);
+        names.remove(name);
+        return names.isEmpty() ? Optional.empty() : Optional.of(String.join(",", names));
+    }
+
+    private static Set<String> names(Optional<String> current) {
+        List<String> parsed = new ArrayList<>();
+        current.ifPresent(value -> {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    parsed.add(part.trim());
+                }
+            }
+        });
+        return new LinkedHashSet<>(parsed);
+    }
+}

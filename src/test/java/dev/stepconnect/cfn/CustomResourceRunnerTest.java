@@ -1,0 +1,230 @@
+package dev.stepconnect.cfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonObject;
+import dev.stepconnect.lambda.Deadline;
+import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.TestContext;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The protocol guarantees, with plain in-memory providers (no AWS involved). */
+class CustomResourceRunnerTest {
+    private final ResponseReceiver receiver = new ResponseReceiver();
+    private final ResponseUrlSender sender = new ResponseUrlSender(3, Duration.ofMillis(20), Duration.ofSeconds(2),
+            Duration.ofSeconds(2));
+    private CapturedOutput output;
+
+    @BeforeEach
+    void capture() {
+        output = CapturedOutput.start();
+    }
+
+    @AfterEach
+    void noUrlInLogs() {
+        output.close();
+        assertThat(output.text()).doesNotContain(receiver.signature()).doesNotContain("/cloudformation-custom-resource-response");
+        receiver.close();
+    }
+
+    @Test
+    void answersSuccessOnceWithAnEmptyContentType() {
+        run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of("A", "1"), true)),
+                event("Create", null), Duration.ofSeconds(30));
+
+        ResponseReceiver.Received only = single();
+        assertThat(only.method()).isEqualTo("PUT");
+        assertThat(only.contentType()).isNullOrEmpty();
+        assertThat(only.query()).contains("X-Amz-Signature=");
+        JsonObject body = only.json();
+        assertThat(body.string("Status")).contains("SUCCESS");
+        assertThat(body.raw("NoEcho")).isEqualTo(true);
+        assertThat(body.requiredObject("Data").asMap()).containsEntry("A", "1");
+    }
+
+    @Test
+    void answersFailedWhenTheProviderThrowsAnError() {
+        run(provider((request, deadline) -> {
+            throw new StackOverflowError();
+        }), event("Create", null), Duration.ofSeconds(30));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("internal error (StackOverflowError)");
+        assertThat(body.string("PhysicalResourceId").orElseThrow()).startsWith(FailedCreateMarker.PREFIX);
+    }
+
+    @Test
+    void aFailedUpdateKeepsThePhysicalIdItWasGiven() {
+        run(provider((request, deadline) -> {
+            throw new IllegalStateException("boom");
+        }), event("Update", "res-7"), Duration.ofSeconds(30));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("PhysicalResourceId")).contains("res-7");
+    }
+
+    @Test
+    void answersFailedWhenTheProviderCouldNotBeBuilt() {
+        CustomResourceRunner runner = new CustomResourceRunner(() -> {
+            throw new ProviderUnavailableException("STEPCONNECT_WAIT_SECONDS must be a whole number");
+        }, sender, Duration.ofSeconds(1), Clock.systemUTC());
+        runner.run(input(event("Delete", "res-1")), new TestContext(Duration.ofSeconds(30)));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("could not start").contains("STEPCONNECT_WAIT_SECONDS");
+    }
+
+    @Test
+    void theTimerAnswersBeforeTheDeadlineAndTheLateResultIsDroppedAndUndone() {
+        List<String> abandoned = new CopyOnWriteArrayList<>();
+        CustomResourceProvider slow = new CustomResourceProvider() {
+            @Override
+            public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
+                sleep(Duration.ofMillis(2500));
+                return CustomResourceResponse.success("created-late", Map.of(), false);
+            }
+
+            @Override
+            public Optional<String> explain(Throwable failure) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void abandoned(CustomResourceRequest request, CustomResourceResponse lateResponse) {
+                abandoned.add(lateResponse.physicalResourceId());
+            }
+        };
+        new CustomResourceRunner(() -> slow, sender, Duration.ofMillis(1000), Clock.systemUTC())
+                .run(input(event("Create", null)), new TestContext(Duration.ofSeconds(2)));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
+        assertThat(body.string("PhysicalResourceId").orElseThrow()).startsWith(FailedCreateMarker.PREFIX);
+        assertThat(abandoned).containsExactly("created-late");
+    }
+
+    @Test
+    void retriesThePutUntilItIsAccepted() {
+        receiver.failNext(2, 503);
+        run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
+                event("Create", null), Duration.ofSeconds(30));
+
+        assertThat(receiver.all()).hasSize(3);
+        assertThat(receiver.accepted()).hasSize(1);
+        assertThat(receiver.all()).extracting(ResponseReceiver.Received::body).containsOnly(receiver.accepted().get(0).body());
+    }
+
+    @Test
+    void doesNotRetryAPutTheUrlRejectsForGood() {
+        receiver.failNext(5, 403);
+        run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
+                event("Create", null), Duration.ofSeconds(30));
+
+        assertThat(receiver.all()).hasSize(1);
+    }
+
+    @Test
+    void salvagesTheAnswerFieldsOfAMalformedEvent() {
+        String truncated = event("Create", null);
+        truncated = truncated.substring(0, truncated.length() - 20);
+        run(provider((request, deadline) -> CustomResourceResponse.success("should-not-run", Map.of(), false)),
+                truncated, Duration.ofSeconds(30));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("not valid JSON");
+        assertThat(body.string("RequestId")).contains("req-1");
+    }
+
+    @Test
+    void answersAnUnknownRequestType() {
+        run(provider((request, deadline) -> CustomResourceResponse.success("should-not-run", Map.of(), false)),
+                event("Upsert", null), Duration.ofSeconds(30));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("RequestType must be Create, Update or Delete");
+    }
+
+    @Test
+    void staysSilentWithoutAResponseUrl() {
+        Map<String, Object> event = Json.parseObject(event("Create", null)).asMap();
+        Map<String, Object> withoutUrl = new LinkedHashMap<>(event);
+        withoutUrl.remove("ResponseURL");
+        run(provider((request, deadline) -> CustomResourceResponse.success("x", Map.of(), false)),
+                Json.write(withoutUrl), Duration.ofSeconds(30));
+
+        assertThat(receiver.all()).isEmpty();
+        assertThat(output.text()).contains("nobody to answer");
+    }
+
+    private ResponseReceiver.Received single() {
+        assertThat(receiver.accepted()).hasSize(1);
+        assertThat(receiver.all()).hasSize(1);
+        return receiver.accepted().get(0);
+    }
+
+    private void run(CustomResourceProvider provider, String event, Duration timeLeft) {
+        new CustomResourceRunner(() -> provider, sender, Duration.ofSeconds(1), Clock.systemUTC())
+                .run(input(event), new TestContext(timeLeft));
+    }
+
+    private String event(String type, String physicalId) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("RequestType", type);
+        event.put("ResponseURL", receiver.responseUrl().toString());
+        event.put("StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1");
+        event.put("RequestId", "req-1");
+        event.put("LogicalResourceId", "Thing");
+        event.put("ResourceType", "Custom::Thing");
+        if (physicalId != null) {
+            event.put("PhysicalResourceId", physicalId);
+        }
+        event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:f"));
+        return Json.write(event);
+    }
+
+    private static ByteArrayInputStream input(String event) {
+        return new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static CustomResourceProvider provider(BiFunction<CustomResourceRequest, Deadline, CustomResourceResponse> body) {
+        return new CustomResourceProvider() {
+            @Override
+            public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
+                return body.apply(request, deadline);
+            }
+
+            @Override
+            public Optional<String> explain(Throwable failure) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

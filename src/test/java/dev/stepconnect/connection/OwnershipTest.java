@@ -1,0 +1,55 @@
+package dev.stepconnect.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepconnect.connection.TakeoverGuard.Decision;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OwnershipTest {
+    private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/app/0b4f7e10-1111-2222-3333-444455556666";
+    private static final String OTHER_STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/app/9c8d7e10-1111-2222-3333-444455556666";
+
+    @Test
+    void markerRoundTripsThroughADescription() {
+        OwnershipMarker marker = OwnershipMarker.of(STACK, "Conn", "req-1");
+        String description = marker.appendTo("orders partner");
+
+        assertThat(description).startsWith("orders partner [stepconnect:owner=");
+        assertThat(description.length()).isEqualTo("orders partner ".length() + OwnershipMarker.RENDERED_LENGTH);
+        assertThat(OwnershipMarker.find(description)).contains(marker);
+        assertThat(OwnershipMarker.find(marker.appendTo(null))).contains(marker);
+        assertThat(OwnershipMarker.find("orders partner")).isEmpty();
+        assertThat(OwnershipMarker.find(null)).isEmpty();
+        assertThat(description).doesNotContain(STACK).doesNotContain("req-1");
+    }
+
+    @Test
+    void aRetryOfTheSameRequestResumesItsOwnWork() {
+        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-1");
+        Optional<OwnershipMarker> existing = Optional.of(OwnershipMarker.of(STACK, "Conn", "req-1"));
+
+        assertThat(TakeoverGuard.decide(existing, ours, false)).isEqualTo(Decision.RESUME_OWN_REQUEST);
+        assertThat(TakeoverGuard.decide(existing, ours, true)).isEqualTo(Decision.RESUME_OWN_REQUEST);
+    }
+
+    @Test
+    void anotherRequestOfTheSameResourceMayReuseOnlyOnUpdate() {
+        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-2");
+        Optional<OwnershipMarker> existing = Optional.of(OwnershipMarker.of(STACK, "Conn", "req-1"));
+
+        assertThat(TakeoverGuard.decide(existing, ours, false)).isEqualTo(Decision.REFUSE);
+        assertThat(TakeoverGuard.decide(existing, ours, true)).isEqualTo(Decision.REUSE_OWNED);
+    }
+
+    @Test
+    void foreignOrUnmarkedConnectionsAreRefused() {
+        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-1");
+
+        assertThat(TakeoverGuard.decide(Optional.empty(), ours, true)).isEqualTo(Decision.REFUSE);
+        assertThat(TakeoverGuard.decide(Optional.of(OwnershipMarker.of(OTHER_STACK, "Conn", "req-1")), ours, true))
+                .isEqualTo(Decision.REFUSE);
+        assertThat(TakeoverGuard.decide(Optional.of(OwnershipMarker.of(STACK, "OtherConn", "req-1")), ours, true))
+                .isEqualTo(Decision.REFUSE);
+    }
+}
