@@ -32,8 +32,12 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
     private final CustomResourceRunner runner;
 
     public ConnectionProviderHandler() {
-        this(Environment.system(), AwsClients::fromEnvironment, DEFAULT_POLL_INTERVAL, DEFAULT_TIMER_MARGIN,
-                ResponseUrlSender.defaults());
+        this(Environment.system());
+    }
+
+    /** Builds the real dependencies from {@code env} (the local run passes its own). */
+    public ConnectionProviderHandler(Environment env) {
+        this(env, AwsClients::fromEnvironment, DEFAULT_POLL_INTERVAL, DEFAULT_TIMER_MARGIN, ResponseUrlSender.defaults());
     }
 
     ConnectionProviderHandler(Environment environment, Function<Environment, AwsClients> clients, Duration pollInterval,

@@ -46,7 +46,12 @@ public final class RemediationHandler implements RequestStreamHandler {
     private final Duration deadlineReserve;
 
     public RemediationHandler() {
-        this(Environment.system(), AwsClients.fromEnvironment(Environment.system()), Clock.systemUTC());
+        this(Environment.system());
+    }
+
+    /** Builds the real dependencies from {@code env} (the local run passes its own). */
+    public RemediationHandler(Environment env) {
+        this(env, AwsClients.fromEnvironment(env), Clock.systemUTC());
     }
 
     RemediationHandler(Environment env, AwsClients clients, Clock clock) {

@@ -36,7 +36,8 @@ public final class RotationHandler implements RequestStreamHandler {
         this(Environment.system());
     }
 
-    RotationHandler(Environment env) {
+    /** Builds the real dependencies from {@code env} (the local run passes its own). */
+    public RotationHandler(Environment env) {
         this(env, AwsClients.fromEnvironment(env));
     }
 

@@ -1,5 +1,6 @@
 package dev.stepconnect.cfn;
 
+import dev.stepconnect.testing.ResponseReceiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepconnect.json.Json;

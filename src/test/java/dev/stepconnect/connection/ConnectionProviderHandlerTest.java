@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.testing.ResponseReceiver;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -10,7 +11,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.stepconnect.aws.AwsClients;
 import dev.stepconnect.cfn.FailedCreateMarker;
 import dev.stepconnect.cfn.ResponseBody;
-import dev.stepconnect.cfn.ResponseReceiver;
 import dev.stepconnect.cfn.ResponseUrlSender;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.credentials.AuthorizationType;

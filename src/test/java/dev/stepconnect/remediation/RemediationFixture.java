@@ -1,5 +1,7 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.testing.CloudWatchCborStub;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepconnect.json.Json;

@@ -14,6 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.testing.AwsEmulator;
+import dev.stepconnect.testing.RotationStart;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
 import dev.stepconnect.testing.TestContext;
@@ -461,25 +462,9 @@ class RotationHandlerTest {
         return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
     }
 
-    /**
-     * Puts the secret in the state Secrets Manager creates before it calls createSecret: rotation
-     * enabled, and a version with the rotation's token labelled AWSPENDING that has no value yet.
-     * No rotation Lambda is named (the emulator could not run one), and without one the emulator
-     * labels the new value-less version AWSCURRENT; the labels are then moved back with
-     * UpdateSecretVersionStage, so the end state is exactly AWS's and nothing relies on that shortcut.
-     */
     private String startRotation(String arn) {
-        String token = UUID.randomUUID().toString();
         String current = currentVersion(arn);
-        secrets.rotateSecret(r -> r.secretId(arn).clientRequestToken(token).rotationRules(rr -> rr.automaticallyAfterDays(30L)));
-        if (stagesOf(arn, token).contains("AWSCURRENT")) {
-            secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage("AWSCURRENT").moveToVersionId(current)
-                    .removeFromVersionId(token));
-            secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage("AWSPENDING").moveToVersionId(token));
-            if (stagesOf(arn, token).contains("AWSPREVIOUS")) {
-                secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage("AWSPREVIOUS").removeFromVersionId(token));
-            }
-        }
+        String token = RotationStart.begin(secrets, arn);
         assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
         assertThat(stagesOf(arn, current)).containsExactly("AWSCURRENT");
         assertThat(secrets.describeSecret(r -> r.secretId(arn)).rotationEnabled()).isTrue();

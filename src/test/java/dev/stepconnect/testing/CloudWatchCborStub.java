@@ -1,4 +1,4 @@
-package dev.stepconnect.remediation;
+package dev.stepconnect.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.stepconnect.aws.AwsClients;
-import dev.stepconnect.testing.AwsEmulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,17 +19,17 @@ import java.util.Map;
  * CloudWatch at the HTTP level: the Java SDK speaks Smithy RPC v2 CBOR to it, which moto does not
  * serve. Answers PutMetricAlarm with an empty CBOR structure and decodes what the SDK sent.
  */
-final class CloudWatchCborStub implements AutoCloseable {
-    static final String PUT_METRIC_ALARM = "/service/GraniteServiceVersion20100801/operation/PutMetricAlarm";
+public final class CloudWatchCborStub implements AutoCloseable {
+    public static final String PUT_METRIC_ALARM = "/service/GraniteServiceVersion20100801/operation/PutMetricAlarm";
     private static final CBORMapper CBOR = new CBORMapper();
     private final WireMockServer server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
 
-    CloudWatchCborStub() {
+    public CloudWatchCborStub() {
         server.start();
         succeed();
     }
 
-    void succeed() {
+    public void succeed() {
         server.resetMappings();
         server.stubFor(post(urlEqualTo(PUT_METRIC_ALARM)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/cbor").withHeader("smithy-protocol", "rpc-v2-cbor")
@@ -38,21 +37,25 @@ final class CloudWatchCborStub implements AutoCloseable {
     }
 
     /** Every PutMetricAlarm answers a throttling error. */
-    void throttle() {
+    public void throttle() {
         server.resetMappings();
         server.stubFor(post(urlEqualTo(PUT_METRIC_ALARM)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/cbor").withHeader("smithy-protocol", "rpc-v2-cbor")
                 .withBody(cbor(Map.of("__type", "Throttling", "message", "Rate exceeded")))));
     }
 
-    AwsClients clients() {
-        return new AwsClients(AwsEmulator.REGION, AwsEmulator.credentials(), URI.create("http://127.0.0.1:" + server.port()),
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    public AwsClients clients() {
+        return new AwsClients(AwsEmulator.REGION, AwsEmulator.credentials(), endpoint(),
                 AwsClients.ClientTimeouts.defaults());
     }
 
     /** Decoded PutMetricAlarm requests, oldest first. */
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> putMetricAlarmRequests() {
+    public List<Map<String, Object>> putMetricAlarmRequests() {
         return server.findAll(postRequestedFor(urlEqualTo(PUT_METRIC_ALARM))).stream().map(request -> {
             try {
                 return (Map<String, Object>) CBOR.readValue(request.getBody(), Map.class);

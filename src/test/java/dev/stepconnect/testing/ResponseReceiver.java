@@ -1,4 +1,4 @@
-package dev.stepconnect.cfn;
+package dev.stepconnect.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.stepconnect.json.Json;
