@@ -1,6 +1,7 @@
 package dev.stepconnect.aws;
 
 import dev.stepconnect.config.Environment;
+import dev.stepconnect.lambda.DryRun;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -158,6 +159,7 @@ public final class AwsClients {
         Optional<URI> endpoint = endpoints.apply(serviceSuffix);
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(RetryMode.STANDARD)
+                .addExecutionInterceptor(DryRun.INTERCEPTOR)
                 .apiCallAttemptTimeout(timeouts.apiCallAttempt())
                 .apiCallTimeout(timeouts.apiCall());
         if (endpoint.isPresent()) {
