@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -33,9 +34,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * The one place AWS SDK clients are built. Each function asks only for the clients it uses, once, at
  * init. Choices made on purpose:
  * <ul>
- *   <li>region from {@code AWS_REGION} and credentials from the environment, so the SDK does not walk
- *       its default provider chains (a measurable part of a cold start); profiles only as a fallback for
- *       local runs;</li>
+ *   <li>region from {@code AWS_REGION} and credentials from the environment (key variables, or the
+ *       container credentials endpoint Lambda gives SnapStart functions), so the SDK does not walk its
+ *       default provider chains; profiles only as a fallback for local runs;</li>
  *   <li>one shared {@link UrlConnectionHttpClient}: JDK-only, no thread pools, the lightest init;</li>
  *   <li>standard retry mode (exponential backoff with jitter on throttling and 5xx) and bounded call
  *       timeouts so a stuck endpoint can never eat a Lambda's whole time budget;</li>
@@ -92,7 +93,7 @@ public final class AwsClients {
     private static AwsCredentialsProvider credentialsFrom(Environment env) {
         Optional<String> accessKey = env.optional("AWS_ACCESS_KEY_ID");
         if (accessKey.isPresent()) {
-            // Lambda always sets the AWS_ACCESS_KEY_ID family: no provider chain walk at cold start.
+            // Lambda sets the AWS_ACCESS_KEY_ID family: no provider chain walk at cold start.
             if (env.isSystem()) {
                 return EnvironmentVariableCredentialsProvider.create();
             }
@@ -100,6 +101,12 @@ public final class AwsClients {
             return StaticCredentialsProvider.create(env.optional("AWS_SESSION_TOKEN")
                     .<AwsCredentials>map(token -> AwsSessionCredentials.create(accessKey.get(), secretKey, token))
                     .orElseGet(() -> AwsBasicCredentials.create(accessKey.get(), secretKey)));
+        }
+        if (env.optional("AWS_CONTAINER_CREDENTIALS_FULL_URI").isPresent()
+                || env.optional("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").isPresent()) {
+            // SnapStart functions get no key variables: Lambda serves their (refreshing) credentials
+            // from AWS_CONTAINER_CREDENTIALS_FULL_URI, so a restored snapshot never reuses stale keys.
+            return ContainerCredentialsProvider.builder().build();
         }
         // Local runs outside Lambda: system properties, then the shared profile files.
         return AwsCredentialsProviderChain.of(SystemPropertyCredentialsProvider.create(),

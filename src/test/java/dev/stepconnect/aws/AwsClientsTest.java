@@ -46,4 +46,15 @@ class AwsClientsTest {
             assertThat(identity.accessKeyId()).isEqualTo("AKIDEXAMPLE");
         }
     }
+
+    @Test
+    void snapStartFunctionsUseTheContainerCredentialsEndpoint() {
+        AwsClients clients = AwsClients.fromEnvironment(new Environment(Map.of("AWS_REGION", "us-east-1",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/credentials",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN", "token")));
+        try (SfnClient sfn = clients.sfn()) {
+            assertThat(sfn.serviceClientConfiguration().credentialsProvider())
+                    .isInstanceOf(software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider.class);
+        }
+    }
 }
