@@ -40,6 +40,8 @@ PROBES = {
     "ProbeSmEbCrt": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge", "BENCH_PROBE_HTTP": "crt"}, True),
     "ProbeAllFiveClients": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge,sfn,cloudwatch,scheduler",
                              "BENCH_PROBE_HTTP": "urlconnection"}, False),
+    "ProbeSmEbPrimed": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge", "BENCH_PROBE_HTTP": "urlconnection",
+                         "BENCH_PROBE_PRIME": "true"}, False),
     "ProbeJsonOnly": ({"BENCH_PROBE_CLIENTS": "", "BENCH_PROBE_HTTP": "none"}, False),
 }
 
@@ -147,15 +149,15 @@ def build(args):
              os.path.join(BENCH, "empty", "src", "bench", "EmptyHandler.java")])
 
     if args.probes:
-        build_probes(app)
+        build_probes()
 
 
-def build_probes(app_unused=None):
+def build_probes():
     app = os.path.join(LAYOUT, "app")
     crt_lib = os.path.join(OUT, "crt-lib")
     if not os.path.isdir(crt_lib) or not os.listdir(crt_lib):
         run(["mvn", "-B", "-q", "-f", os.path.join(BENCH, "probe", "pom.xml"), "dependency:copy-dependencies",
-             "-DincludeScope=runtime", "-DexcludeGroupIds=com.amazonaws,com.fasterxml.jackson.jr,com.fasterxml.jackson.core",
+             "-DincludeScope=runtime",
              f"-DoutputDirectory={crt_lib}"])
     cp = ":".join([os.path.join(app), os.path.join(app, "lib", "*"), os.path.join(crt_lib, "*")])
     for name, (_, crt) in PROBES.items():
@@ -165,8 +167,7 @@ def build_probes(app_unused=None):
         shutil.copytree(app, target)
         if crt:
             for jar in os.listdir(crt_lib):
-                if not os.path.exists(os.path.join(target, "lib", jar)) and (
-                        jar.startswith("aws-crt") or jar.startswith("aws-crt-client")):
+                if not os.path.exists(os.path.join(target, "lib", jar)):
                     shutil.copy(os.path.join(crt_lib, jar), os.path.join(target, "lib"))
         run(["javac", "--release", "17", "-nowarn", "-d", target, "-cp", cp,
              os.path.join(BENCH, "probe", "src", "bench", "probe", "ClientInitProbe.java")])
@@ -457,6 +458,9 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
            "-Djava.net.preferIPv4Stack=true", "--add-opens=java.base/java.io=ALL-UNNAMED"]
     jvm += args.jvm_arg
+    if args.appcds:
+        archive = os.path.join(OUT, "cds", f"{name}.jsa")
+        jvm.append(f"-XX:SharedArchiveFile={archive}" if os.path.exists(archive) else f"-XX:ArchiveClassesAtExit={archive}")
     if args.classpath == "runtime":
         # As in the managed runtime: the RIC on the JVM class path, the function's code (classes at the
         # root, lib/*.jar) loaded by the RIC's CustomerClassLoader from the working directory.
@@ -481,15 +485,26 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
         env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
     env.update(fn["env"])
     logpath = os.path.join(LOGS, f"{name}-{round_no}.log")
+    if name.startswith("Probe"):
+        env["BENCH_PROBE_OUT"] = logpath[:-4] + ".phases"
     with open(logpath, "wb") as logf:
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=layout, env=env, stdout=logf, stderr=subprocess.STDOUT)
         api.pid = proc.pid
         api.wait_all(proc, args.timeout)
         final = read_proc(proc.pid)
-        proc.send_signal(signal.SIGKILL)
-        _, status, rusage = os.wait4(proc.pid, 0)
-        proc.returncode = status
+        if round_no == 0:
+            # AppCDS training run: a normal JVM exit writes the dynamic archive.
+            proc.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and os.waitpid(proc.pid, os.WNOHANG) == (0, 0):
+                time.sleep(0.05)
+        try:
+            proc.send_signal(signal.SIGKILL)
+            _, status, rusage = os.wait4(proc.pid, 0)
+            proc.returncode = status
+        except (ChildProcessError, ProcessLookupError):
+            proc.returncode, rusage = 0, resource.getrusage(resource.RUSAGE_CHILDREN)
     api.close()
     first = api.order[0]
     result = {"name": name, "round": round_no, "log": logpath, "error": None}
@@ -592,6 +607,9 @@ def main():
     p.add_argument("--timeout", type=float, default=120, help="seconds to wait for one environment, default 120")
     p.add_argument("--pause", type=float, default=0.5, help="seconds between launches, default 0.5")
     p.add_argument("--json", help="also write raw results to this file")
+    p.add_argument("--appcds", action="store_true",
+                   help="experiment: one training run per function writes a dynamic AppCDS archive "
+                        "(bench/out/cds), measured runs use it")
     args = p.parse_args()
     if args.only_probes:
         args.probes = True
@@ -636,6 +654,13 @@ def main():
                                  BENCH_PROBE_CONNECTION=values["CONNECTION_NAME"])
         names = list(all_fns)
         results = []
+        if args.appcds:
+            shutil.rmtree(os.path.join(OUT, "cds"), ignore_errors=True)
+            os.makedirs(os.path.join(OUT, "cds"))
+            for name in names:
+                launch(name, all_fns[name], args, ric_cp, endpoint, values, 0)
+            log("AppCDS archives: " + ", ".join(f"{n} {os.path.getsize(os.path.join(OUT, 'cds', n + '.jsa')) / 1e6:.1f} MB"
+                                                for n in names if os.path.exists(os.path.join(OUT, "cds", n + ".jsa"))))
         log(f"{len(names)} functions x {args.runs} rounds, {args.warm} warm invocations each; java: {java_version(args.java)}")
         for round_no in range(1, args.runs + 1):
             # Round-robin, starting point rotated so no function always follows the same neighbour.
@@ -676,29 +701,24 @@ def main():
 
 
 def probe_report(results):
-    """Phase timings the probe handlers log as `BENCH_PHASE {json}` lines (medians over rounds)."""
+    """Phase timings the probe handlers write to bench/out/logs/<probe>-<round>.phases (medians over rounds)."""
     phases = {}
     for r in results:
-        if not r["name"].startswith("Probe"):
+        path = r["log"][:-4] + ".phases"
+        if not r["name"].startswith("Probe") or not os.path.exists(path):
             continue
-        with open(r["log"], errors="replace") as f:
+        with open(path) as f:
             for line in f:
-                i = line.find("BENCH_PHASE ")
-                if i < 0:
-                    continue
-                try:
-                    doc = json.loads(line[i + len("BENCH_PHASE "):].strip().rstrip('"').replace('\\"', '"'))
-                except ValueError:
-                    continue
+                doc = json.loads(line)
                 phases.setdefault(r["name"], {}).setdefault(doc["phase"], []).append(doc)
     if not phases:
         return ""
-    out = ["Init-cost probes: median ms per phase (wall / thread CPU, classes loaded during the phase)"]
+    out = ["Init-cost probes (bench/probe): median per phase, wall ms / thread CPU ms / classes loaded in the phase"]
     for name, by_phase in phases.items():
         out.append(f"  {name}")
         for phase, docs in by_phase.items():
-            out.append(f"    {phase:<40} {med([d['ms'] for d in docs]):>7.1f} ms  cpu {med([d['cpuMs'] for d in docs]):>7.1f} ms"
-                       f"  +{med([d['classes'] for d in docs]):>5.0f} classes")
+            out.append(f"    {phase:<46} {med([d['ms'] for d in docs]):>7.1f} ms  cpu {med([d['cpuMs'] for d in docs]):>7.1f} ms"
+                       f"  {med([d['classes'] for d in docs]):>6.0f} classes")
     return "\n".join(out)
 
 
