@@ -541,9 +541,10 @@ def fmt(v, scale=1000, digits=0):
 
 def report(results, names, functions, args):
     floor = med([r["cold"] for r in results if r["name"] == FLOOR and not r["error"]])
+    floor_cpu = med([r["cpu"] for r in results if r["name"] == FLOOR and not r["error"]])
     lines = []
     header = (f"{'function':<26} {'cold ms':>8} {'x floor':>8} {'min':>6} {'max':>6} {'init ms':>8} "
-              f"{'1st inv':>8} {'CPU ms':>7} {'RSS MB':>7} {'peak MB':>7} {'warm p50':>9} {'mem':>5}  notes")
+              f"{'1st inv':>8} {'CPU ms':>7} {'CPU x':>6} {'RSS MB':>7} {'peak MB':>7} {'warm p50':>9} {'mem':>5}  notes")
     lines.append(header)
     lines.append("-" * len(header))
     for name in names:
@@ -551,6 +552,8 @@ def report(results, names, functions, args):
         colds = [r["cold"] for r in rs if r["cold"] is not None]
         cold = med(colds)
         ratio = "-" if cold is None or not floor else f"{cold / floor:.2f}"
+        cpu = med([r['cpu'] for r in rs])
+        cpu_ratio = "-" if cpu is None or not floor_cpu else f"{cpu / floor_cpu:.2f}"
         errors = sorted({r["error"] for r in rs if r["error"]})
         notes = []
         if errors:
@@ -564,7 +567,7 @@ def report(results, names, functions, args):
         lines.append(
             f"{name:<26} {fmt(cold):>8} {ratio:>8} {fmt(min(colds) if colds else None):>6} "
             f"{fmt(max(colds) if colds else None):>6} {fmt(med([r['init'] for r in rs])):>8} "
-            f"{fmt(med([r['invoke'] for r in rs])):>8} {fmt(med([r['cpu'] for r in rs])):>7} "
+            f"{fmt(med([r['invoke'] for r in rs])):>8} {fmt(cpu):>7} {cpu_ratio:>6} "
             f"{fmt(med([r['rss_cold'] for r in rs]), 1):>7} {fmt(med([r['hwm'] for r in rs]), 1):>7} "
             f"{fmt(med([r['warm_p50'] for r in rs]), 1000, 1):>9} {functions[name]['memory']:>5}  {'; '.join(notes)}")
     return "\n".join(lines)
