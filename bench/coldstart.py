@@ -34,15 +34,17 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 FLOOR = "EmptyFunction"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
+SM_EB = {"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge", "BENCH_PROBE_HTTP": "urlconnection"}
 PROBES = {
-    # name: (env for bench.probe.ClientInitProbe, extra Maven artifacts for its lib/)
-    "ProbeSmEbUrlConnection": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge", "BENCH_PROBE_HTTP": "urlconnection"}, False),
-    "ProbeSmEbCrt": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge", "BENCH_PROBE_HTTP": "crt"}, True),
-    "ProbeAllFiveClients": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge,sfn,cloudwatch,scheduler",
-                             "BENCH_PROBE_HTTP": "urlconnection"}, False),
-    "ProbeSmEbPrimed": ({"BENCH_PROBE_CLIENTS": "secretsmanager,eventbridge", "BENCH_PROBE_HTTP": "urlconnection",
-                         "BENCH_PROBE_PRIME": "true"}, False),
-    "ProbeJsonOnly": ({"BENCH_PROBE_CLIENTS": "", "BENCH_PROBE_HTTP": "none"}, False),
+    # name: (env for bench.probe.ClientInitProbe, jars from bench/out/probe-lib added to its lib/)
+    "ProbeSmEbUrlConnection": (SM_EB, []),
+    "ProbeSmEbCrt": (dict(SM_EB, BENCH_PROBE_HTTP="crt"), ["aws-crt-", "crt-core-"]),
+    "ProbeAllFiveClients": (dict(SM_EB, BENCH_PROBE_CLIENTS="secretsmanager,eventbridge,sfn,cloudwatch,scheduler"), []),
+    # Priming in the constructor: what a SnapStart snapshot would contain.
+    "ProbeSmEbPrimed": (dict(SM_EB, BENCH_PROBE_PRIME="init"), []),
+    # Priming in an org.crac beforeCheckpoint hook: runs only under --snapstart.
+    "ProbeSmEbCrac": (dict(SM_EB, BENCH_PROBE_PRIME="crac"), ["crac-"]),
+    "ProbeJsonOnly": ({"BENCH_PROBE_CLIENTS": "", "BENCH_PROBE_HTTP": "none"}, []),
 }
 
 
@@ -154,21 +156,20 @@ def build(args):
 
 def build_probes():
     app = os.path.join(LAYOUT, "app")
-    crt_lib = os.path.join(OUT, "crt-lib")
+    crt_lib = os.path.join(OUT, "probe-lib")
     if not os.path.isdir(crt_lib) or not os.listdir(crt_lib):
         run(["mvn", "-B", "-q", "-f", os.path.join(BENCH, "probe", "pom.xml"), "dependency:copy-dependencies",
              "-DincludeScope=runtime",
              f"-DoutputDirectory={crt_lib}"])
     cp = ":".join([os.path.join(app), os.path.join(app, "lib", "*"), os.path.join(crt_lib, "*")])
-    for name, (_, crt) in PROBES.items():
+    for name, (_, extra) in PROBES.items():
         target = os.path.join(LAYOUT, name)
         if os.path.isdir(target):
             continue
         shutil.copytree(app, target)
-        if crt:
-            for jar in os.listdir(crt_lib):
-                if not os.path.exists(os.path.join(target, "lib", jar)):
-                    shutil.copy(os.path.join(crt_lib, jar), os.path.join(target, "lib"))
+        for jar in os.listdir(crt_lib):
+            if any(jar.startswith(prefix) for prefix in extra) and not os.path.exists(os.path.join(target, "lib", jar)):
+                shutil.copy(os.path.join(crt_lib, jar), os.path.join(target, "lib"))
         run(["javac", "--release", "17", "-nowarn", "-d", target, "-cp", cp,
              os.path.join(BENCH, "probe", "src", "bench", "probe", "ClientInitProbe.java")])
 
@@ -206,6 +207,7 @@ class RuntimeApi:
         self.invocations = {}
         self.order = []
         self.first_next = None
+        self.restore_next = None
         self.init_error = None
         self.pid = None
         self.cold_proc = None
@@ -260,6 +262,10 @@ class RuntimeApi:
                             f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{api.function_name}",
                         "Lambda-Runtime-Trace-Id": "Root=1-00000000-000000000000000000000000;Sampled=0",
                     })
+                elif self.path == "/2018-06-01/runtime/restore/next":
+                    # SnapStart: the RIC ran the beforeCheckpoint hooks; "restore" at once.
+                    api.restore_next = time.monotonic()
+                    self._send(200)
                 else:
                     self._send(404, b'{"errorMessage":"not found"}')
 
@@ -267,7 +273,7 @@ class RuntimeApi:
                 now = time.monotonic()
                 body = self._body()
                 parts = self.path.split("/")
-                if self.path == "/2018-06-01/runtime/init/error":
+                if self.path in ("/2018-06-01/runtime/init/error", "/2018-06-01/runtime/restore/error"):
                     api.finish_init_error(now, self.headers.get("Lambda-Runtime-Function-Error-Type"), body)
                     self._send(202, b'{"status":"OK"}')
                 elif len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
@@ -458,6 +464,9 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
            "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
            "-Djava.net.preferIPv4Stack=true", "--add-opens=java.base/java.io=ALL-UNNAMED"]
     jvm += args.jvm_arg
+    if args.snapstart:
+        # How the java21 runtime wires org.crac to the RIC's own implementation of the hooks.
+        jvm.append("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac")
     if args.appcds:
         archive = os.path.join(OUT, "cds", f"{name}.jsa")
         jvm.append(f"-XX:SharedArchiveFile={archive}" if os.path.exists(archive) else f"-XX:ArchiveClassesAtExit={archive}")
@@ -477,7 +486,7 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
         "AWS_LAMBDA_FUNCTION_NAME": name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(mem),
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}", "AWS_LAMBDA_LOG_STREAM_NAME": "bench",
-        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_EXECUTION_ENV": "AWS_Lambda_java21",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start" if args.snapstart else "on-demand", "AWS_EXECUTION_ENV": "AWS_Lambda_java21",
         "_HANDLER": fn["handler"], "LAMBDA_TASK_ROOT": layout, "LAMBDA_RUNTIME_DIR": RIC_DIR,
         "AWS_ENDPOINT_URL": endpoint,
     }
@@ -515,6 +524,11 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
         result.update(error="no response (timeout or crash, see log)", cold=None, init=None, invoke=None)
         if api.first_next:
             result["init"] = api.first_next - t0
+    elif args.snapstart and api.restore_next:
+        # The user-facing part of a SnapStart cold start that is not the micro-VM restore itself:
+        # afterRestore hooks, the first /next and the first invocation.
+        result.update(cold=first.done - api.restore_next, init=api.restore_next - t0,
+                      invoke=first.done - first.delivered, error=first.error)
     else:
         result.update(cold=first.done - t0, init=api.first_next - t0, invoke=first.done - first.delivered,
                       error=first.error)
@@ -610,6 +624,10 @@ def main():
     p.add_argument("--timeout", type=float, default=120, help="seconds to wait for one environment, default 120")
     p.add_argument("--pause", type=float, default=0.5, help="seconds between launches, default 0.5")
     p.add_argument("--json", help="also write raw results to this file")
+    p.add_argument("--snapstart", action="store_true",
+                   help="emulate a SnapStart init: AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, the RIC runs the "
+                        "org.crac beforeCheckpoint hooks, then /restore/next; 'cold' becomes restore -> first "
+                        "response (the VM restore itself is not emulated), 'init' start -> checkpoint")
     p.add_argument("--appcds", action="store_true",
                    help="experiment: one training run per function writes a dynamic AppCDS archive "
                         "(bench/out/cds), measured runs use it")
@@ -682,6 +700,9 @@ def main():
     print()
     print(f"StepConnect cold starts: {args.runs} rounds, {args.warm} warm invocations per environment, "
           f"median values (cold = process start -> first response)")
+    if args.snapstart:
+        print("SNAPSTART EMULATION: cold = restore -> first response (afterRestore + first invoke; add the "
+              "micro-VM restore on Lambda), init = process start -> checkpoint (beforeCheckpoint included)")
     print(f"machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"java: {java_version(args.java)}; classpath mode: {args.classpath}"
           + (f"; extra JVM flags: {' '.join(args.jvm_arg)}" if args.jvm_arg else ""))

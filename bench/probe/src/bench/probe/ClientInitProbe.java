@@ -48,6 +48,10 @@ public final class ClientInitProbe implements RequestStreamHandler {
     private final String secretId;
     private final String connection;
     private boolean firstInvocation = true;
+    /** Strongly referenced: org.crac keeps registered resources weakly. Typed Object so that only the
+     * crac variant loads org.crac classes (the other probes have no crac jar). */
+    @SuppressWarnings("unused")
+    private Object primingHook;
 
     public ClientInitProbe() {
         long start = System.nanoTime();
@@ -80,12 +84,22 @@ public final class ClientInitProbe implements RequestStreamHandler {
                 clients.put(name, time("client: " + name + " build", () -> buildWithAwsClients(name, aws)));
             }
         }
-        if (env.bool("BENCH_PROBE_PRIME", false)) {
-            // What a CRaC beforeCheckpoint hook would do before the SnapStart snapshot: a read-only call
-            // on a name that cannot exist, answered with a not-found error. No resource is touched.
-            for (Map.Entry<String, SdkClient> client : clients.entrySet()) {
-                time("priming: " + client.getKey() + " not-found call", () -> prime(client.getKey(), client.getValue()));
-            }
+        String prime = env.string("BENCH_PROBE_PRIME", "none");
+        if (prime.equals("init")) {
+            primeAll();
+        } else if (prime.equals("crac")) {
+            primingHook = new CracPriming(this::primeAll);
+        }
+    }
+
+
+    /**
+     * What a CRaC beforeCheckpoint hook should do before the SnapStart snapshot: a read-only call on a
+     * name that cannot exist, answered with a not-found error. No resource is touched.
+     */
+    private void primeAll() {
+        for (Map.Entry<String, SdkClient> client : clients.entrySet()) {
+            time("priming: " + client.getKey() + " not-found call", () -> prime(client.getKey(), client.getValue()));
         }
     }
 
@@ -93,7 +107,7 @@ public final class ClientInitProbe implements RequestStreamHandler {
         String missing = "stepconnect-priming-does-not-exist";
         try {
             return switch (name) {
-                case "secretsmanager" -> ((SecretsManagerClient) client).describeSecret(b -> b.secretId(missing));
+                case "secretsmanager" -> ((SecretsManagerClient) client).getSecretValue(b -> b.secretId(missing));
                 case "eventbridge" -> ((EventBridgeClient) client).describeConnection(b -> b.name(missing));
                 default -> throw new IllegalArgumentException(name);
             };
@@ -185,5 +199,25 @@ public final class ClientInitProbe implements RequestStreamHandler {
                 : classLoading.getTotalLoadedClassCount() - startClasses;
         phases.add(String.format(java.util.Locale.ROOT, "{\"phase\":\"%s\",\"ms\":%.2f,\"cpuMs\":%.2f,\"classes\":%d}",
                 phase, ms, cpuMs, classes));
+    }
+}
+
+/** The SnapStart priming hook: registered with org.crac, run by the RIC before the snapshot. */
+final class CracPriming implements org.crac.Resource {
+    private final Runnable priming;
+
+    CracPriming(Runnable priming) {
+        this.priming = priming;
+        org.crac.Core.getGlobalContext().register(this);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
+        priming.run();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
+        // Nothing to refresh: url-connection opens new connections; credentials come from the environment.
     }
 }
