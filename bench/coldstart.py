@@ -262,6 +262,15 @@ class RuntimeApi:
                             f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{api.function_name}",
                         "Lambda-Runtime-Trace-Id": "Root=1-00000000-000000000000000000000000;Sampled=0",
                     })
+                elif self.path == "/2021-04-23/credentials":
+                    # SnapStart functions get credentials from this container endpoint, not AWS_ACCESS_KEY_ID.
+                    if self.headers.get("Authorization") != "bench-container-token":
+                        self._send(401, b'{"message":"bad token"}')
+                        return
+                    expiry = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+                    self._send(200, json.dumps({"AccessKeyId": "ASIABENCHCONTAINER00", "SecretAccessKey": "bench",
+                                                "Token": "bench-session-token", "Expiration": expiry}).encode(),
+                               {"Content-Type": "application/json"})
                 elif self.path == "/2018-06-01/runtime/restore/next":
                     # SnapStart: the RIC ran the beforeCheckpoint hooks; "restore" at once.
                     api.restore_next = time.monotonic()
@@ -490,6 +499,13 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
         "_HANDLER": fn["handler"], "LAMBDA_TASK_ROOT": layout, "LAMBDA_RUNTIME_DIR": RIC_DIR,
         "AWS_ENDPOINT_URL": endpoint,
     }
+    if args.snapstart:
+        # As Lambda does for SnapStart functions: no access-key variables, container credentials instead.
+        if not args.snapstart_keep_keys:
+            for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+                del env[k]
+        env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = f"http://127.0.0.1:{api.port}/2021-04-23/credentials"
+        env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "bench-container-token"
     if fn.get("log_format") == "JSON":
         env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
     env.update(fn["env"])
@@ -628,6 +644,9 @@ def main():
                    help="emulate a SnapStart init: AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, the RIC runs the "
                         "org.crac beforeCheckpoint hooks, then /restore/next; 'cold' becomes restore -> first "
                         "response (the VM restore itself is not emulated), 'init' start -> checkpoint")
+    p.add_argument("--snapstart-keep-keys", action="store_true",
+                   help="with --snapstart, still set AWS_ACCESS_KEY_ID & co. (Lambda does not for SnapStart "
+                        "functions; this only lets code that needs them be measured)")
     p.add_argument("--appcds", action="store_true",
                    help="experiment: one training run per function writes a dynamic AppCDS archive "
                         "(bench/out/cds), measured runs use it")

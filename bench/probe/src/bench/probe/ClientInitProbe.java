@@ -149,8 +149,9 @@ public final class ClientInitProbe implements RequestStreamHandler {
                 case "scheduler" -> ((SchedulerClient) client).listScheduleGroups(b -> b.maxResults(1));
                 default -> throw new IllegalArgumentException(name);
             };
-        } catch (RuntimeException e) {
-            // moto gaps (CloudWatch's CBOR protocol): the call's stack was still loaded and exercised.
+        } catch (software.amazon.awssdk.core.exception.SdkServiceException e) {
+            // The service answered (moto gaps such as CloudWatch's CBOR protocol answer 404): the call's
+            // stack was loaded and exercised. Client-side failures (credentials, connection) propagate.
             return e;
         }
     }
