@@ -54,7 +54,7 @@ def log(msg):
 
 def run(cmd, cwd=ROOT, **kw):
     log("$ " + " ".join(cmd))
-    subprocess.run(cmd, cwd=cwd, check=True, **kw)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=sys.stderr, **kw)
 
 
 # ------------------------------------------------------------------------------------------------ template
