@@ -114,6 +114,7 @@ def functions_from_template(template):
                 env[k] = resolve(v, template)
         log_config = props.get("LoggingConfig", glob.get("LoggingConfig")) or {}
         result[name] = {
+            "log_level": log_config.get("ApplicationLogLevel"),
             "handler": props.get("Handler", glob.get("Handler")),
             "memory": int(props.get("MemorySize", glob.get("MemorySize", 128))),
             "timeout": int(props.get("Timeout", glob.get("Timeout", 3))),
@@ -508,6 +509,8 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
         env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "bench-container-token"
     if fn.get("log_format") == "JSON":
         env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        if fn.get("log_level"):
+            env["AWS_LAMBDA_LOG_LEVEL"] = fn["log_level"]
     env.update(fn["env"])
     logpath = os.path.join(LOGS, f"{name}-{round_no}.log")
     if name.startswith("Probe"):
