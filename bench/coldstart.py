@@ -439,6 +439,13 @@ def seed(endpoint):
         definition=json.dumps({"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Bench"}}}),
         tags=[{"key": "stepconnect:auto-retry", "value": "true"}])
     execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name=f"bench-{suffix}")
+    # moto imports a service's backend on its first request: do it now, not in a function's first call.
+    boto3.client("cloudwatch", **kw).describe_alarms(MaxRecords=1)
+    boto3.client("scheduler", **kw).list_schedule_groups(MaxResults=1)
+    boto3.client("sns", **kw).list_topics()
+    sm.list_secrets(MaxResults=1)
+    events.describe_connection(Name=connection)
+    sfn.describe_execution(executionArn=execution["executionArn"])
     return {
         "SECRET_ARN": secret["ARN"],
         "CONNECTION_NAME": connection,
