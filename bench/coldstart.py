@@ -523,6 +523,8 @@ def launch(name, fn, args, ric_cp, endpoint, values, round_no):
     if name.startswith("Probe"):
         env["BENCH_PROBE_OUT"] = logpath[:-4] + ".phases"
     with open(logpath, "wb") as logf:
+        logf.write(("# cwd " + layout + "\n# " + " ".join(cmd) + "\n").encode())
+        logf.flush()
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=layout, env=env, stdout=logf, stderr=subprocess.STDOUT)
         api.pid = proc.pid
@@ -601,6 +603,11 @@ def report(results, names, functions, args):
         warm_errors = sum(r["warm_errors"] for r in rs)
         if warm_errors and not errors:
             notes.append(f"warm errors: {warm_errors}")
+        if cold is not None and floor and name != FLOOR and not name.startswith("Probe"):
+            goal = "goal <=1.5 met" if cold / floor <= 1.5 else "<=2.0 met" if cold / floor <= 2.0 else "OVER 2.0"
+            if errors:
+                goal = "no verdict: first invocation failed"
+            notes.insert(0, goal)
         cfn = sorted({s for r in rs for s in r["cfn"]})
         if cfn:
             notes.append("cfn:" + ",".join(str(c) for c in cfn))
