@@ -30,8 +30,13 @@ public record ProbeResult(Outcome outcome, String detail) {
 
     /** Classifies the HTTP status of the test endpoint's answer. */
     public static ProbeResult fromHttpStatus(int status) {
-        if (status >= 200 && status < 400) {
+        if (status >= 200 && status < 300) {
             return passed("test endpoint answered " + status);
+        }
+        // Redirects are not followed, and one often leads an unauthenticated caller to a login page.
+        if (status >= 300 && status < 400) {
+            return rejected("test endpoint answered " + status + " (a redirect proves nothing about the credential):"
+                    + " point stepconnect:test-endpoint at the final URL");
         }
         if (status == 401 || status == 403) {
             return rejected("test endpoint answered " + status + ": the pending credential was refused");

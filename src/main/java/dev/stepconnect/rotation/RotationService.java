@@ -103,6 +103,7 @@ public final class RotationService {
         private final RotationSettings settings;
         private final Deadline deadline;
         private final String token;
+        private boolean connectionsRestored;
 
         Rotation(RotationEvent event, SecretSnapshot secret, RotationSettings settings, Deadline deadline) {
             this.event = event;
@@ -145,6 +146,19 @@ public final class RotationService {
 
         void testSecret() {
             Credential current = parseCurrent(store.current(secret.arn()));
+            // setSecret normally left the unproven pending credential on the connections: whatever fails
+            // here (a setting, a throttled describe, a connection mid-change) must take it off again.
+            try {
+                proveOnEveryConnection(current);
+            } catch (RuntimeException e) {
+                if (!connectionsRestored) {
+                    restoreConnections(current);
+                }
+                throw e;
+            }
+        }
+
+        private void proveOnEveryConnection(Credential current) {
             // RotateImmediately=false calls testSecret alone; without a staged value there is nothing new,
             // so the configuration is proven with the current credential.
             Optional<String> staged = store.pending(secret.arn(), token);
@@ -290,16 +304,16 @@ public final class RotationService {
 
         /** Best effort on every linked connection that can take the credential; returns what went wrong. */
         private List<String> restoreConnections(Credential current) {
+            connectionsRestored = true;
             List<String> problems = new ArrayList<>();
-            Deadline restoreDeadline = deadline;
             for (String name : settings.connections()) {
                 try {
-                    Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline);
+                    Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline());
                     if (connection.isEmpty() || !current.type().name().equals(connection.get().authorizationType())) {
                         continue;
                     }
                     connections.updateCredential(name, current);
-                    connections.awaitReady(name, Deadline.in(waitPerConnection, deadline.clock()).min(restoreDeadline));
+                    connections.awaitReady(name, restoreDeadline());
                     LOG.info("connection restored to the AWSCURRENT credential", "secret", secret.name(), "connection", name);
                 } catch (RuntimeException e) {
                     problems.add("connection " + name + " could not be restored to the AWSCURRENT credential ("
@@ -338,6 +352,11 @@ public final class RotationService {
             Duration total = deadline.remaining();
             Duration reserve = total.dividedBy(3).compareTo(waitPerConnection) < 0 ? total.dividedBy(3) : waitPerConnection;
             return deadline.minus(reserve);
+        }
+
+        /** Each restored connection gets at most the configured wait, so one stuck connection cannot starve the others. */
+        private Deadline restoreDeadline() {
+            return Deadline.in(waitPerConnection, deadline.clock()).min(deadline);
         }
 
         private Deadline connectionDeadline() {

@@ -385,7 +385,7 @@ class RotationHandlerTest {
     }
 
     @Test
-    void testStateModeWithoutRoleFailsBeforeTouchingConnections() {
+    void testStateModeWithoutRoleFailsBeforeThePendingCredentialReachesConnections() {
         String connection = apiKeyConnection("old-key-0012");
         String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0012\"}",
                 tags(connection, "https://api.example.com/ping", null));
@@ -395,7 +395,43 @@ class RotationHandlerTest {
 
         assertThatThrownBy(() -> invoke(new RotationHandler(new Environment(env), front.clients()), "testSecret", arn, token))
                 .isInstanceOf(InvalidRotationException.class).hasMessageContaining("STEPCONNECT_TEST_ROLE_ARN");
-        assertThat(front.requests("UpdateConnection")).isEmpty();
+        // The connection may be re-put on AWSCURRENT (testSecret cannot see whether setSecret ran), never on the new key.
+        assertThat(updateBodies(connection)).allSatisfy(body -> assertThat(body.contains("old-key-0012")).isTrue());
+    }
+
+    @Test
+    void testSecretFailingAfterSetSecretPutsConnectionsBackOnCurrent() {
+        String connection = apiKeyConnection("old-key-0014");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0014\"}",
+                tags(connection, "https://api.example.com/ping", null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0014\"}");
+        Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "test-state");
+        RotationHandler handler = new RotationHandler(new Environment(env), front.clients());
+        invoke(handler, "setSecret", arn, token);
+        assertThat(lastUpdateBody(connection).contains("new-key-0014")).isTrue();
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("STEPCONNECT_TEST_ROLE_ARN");
+
+        assertThat(lastUpdateBody(connection).contains("old-key-0014"))
+                .as("the unproven credential setSecret put on the connection is taken off again").isTrue();
+        assertThat(stagesOf(arn, token)).as("the operator can fix the setting and retry").containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void redirectIsNoProofOfTheCredential() {
+        String connection = apiKeyConnection("old-key-0015");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0015\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"bad-key-0015\"}");
+        partner.answer(302);
+
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", arn, token))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining("302");
+
+        assertThat(lastUpdateBody(connection).contains("old-key-0015")).isTrue();
+        assertNoPending(arn);
     }
 
     @Test
