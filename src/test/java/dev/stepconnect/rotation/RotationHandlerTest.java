@@ -239,6 +239,26 @@ class RotationHandlerTest {
     }
 
     @Test
+    void slowTestStateStopsInTimeToPutConnectionsBack() {
+        String connection = apiKeyConnection("old-key-0016");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0016\"}",
+                tags(connection, "https://api.example.com/ping", null));
+        String token = startRotation(arn);
+        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0016\"}");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"status\":\"SUCCEEDED\"}").withFixedDelay(20_000)));
+
+        // The HTTP Task outlasts what the invocation can give the probe while keeping time for the restore.
+        assertThatThrownBy(() -> invoke(handler("test-state"), "testSecret", arn, token, Duration.ofSeconds(12)))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("TestState");
+
+        assertThat(lastUpdateBody(connection).contains("old-key-0016")).isTrue();
+        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+    }
+
+    @Test
     void refusalReportedByTestStateRollsBack() {
         String connection = apiKeyConnection("old-key-0005");
         String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0005\"}",
@@ -471,9 +491,13 @@ class RotationHandlerTest {
     }
 
     private static void invoke(RotationHandler handler, String step, String arn, String token) {
+        invoke(handler, step, arn, token, Duration.ofMinutes(2));
+    }
+
+    private static void invoke(RotationHandler handler, String step, String arn, String token, Duration timeLeft) {
         String event = Json.write(Map.of("Step", step, "SecretId", arn, "ClientRequestToken", token,
                 "RotationToken", UUID.randomUUID().toString()));
-        handler.handleRequest(stream(event), new ByteArrayOutputStream(), new TestContext(Duration.ofMinutes(2)));
+        handler.handleRequest(stream(event), new ByteArrayOutputStream(), new TestContext(timeLeft));
     }
 
     private static ByteArrayInputStream stream(String text) {
