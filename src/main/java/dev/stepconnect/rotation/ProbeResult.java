@@ -1,5 +1,7 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.log.Redaction;
+
 /**
  * What probing the test endpoint with the pending credential showed. {@code detail} is safe to log
  * (status codes, error names, scrubbed and shortened causes).
@@ -79,7 +81,7 @@ public record ProbeResult(Outcome outcome, String detail) {
     }
 
     private static String shorten(String text) {
-        String scrubbed = dev.stepconnect.log.Redaction.scrub(text);
+        String scrubbed = Redaction.scrub(text);
         return scrubbed.length() > MAX_DETAIL ? scrubbed.substring(0, MAX_DETAIL) + "..." : scrubbed;
     }
 }

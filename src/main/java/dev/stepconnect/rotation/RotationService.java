@@ -10,6 +10,7 @@ import dev.stepconnect.eventbridge.ConnectionNotReadyException;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.log.Redaction;
+import dev.stepconnect.metrics.Metrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +22,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * Secrets Manager's four rotation steps for a credentials secret that feeds EventBridge connections.
  *
- * <p>Invariant kept on every failure: every linked connection holds the AWSCURRENT credential. A
+ * <p>Invariant kept on every failure of createSecret, setSecret and testSecret: every linked
+ * connection holds the AWSCURRENT credential, since nothing has proven the pending one yet. A
  * definitive failure (credential refused, connection unusable) also removes AWSPENDING so the next
  * rotation starts clean; a transient one keeps AWSPENDING so Secrets Manager's retry continues the
- * same rotation.
+ * same rotation (and puts the pending credential on again). A failed finishSecret leaves the connections
+ * on the pending credential: testSecret has proven it, and the retry only moves the labels.
  */
 public final class RotationService {
     private static final Log LOG = Log.named("rotation");
@@ -39,7 +42,7 @@ public final class RotationService {
 
     /** @param probe null when STEPCONNECT_TEST_MODE is {@code none} */
     public RotationService(SecretStore store, ConnectionGateway connections, CredentialProbe probe,
-                           CredentialGenerator randomGenerator, dev.stepconnect.metrics.Metrics metrics,
+                           CredentialGenerator randomGenerator, Metrics metrics,
                            Duration waitPerConnection, Duration pollInterval) {
         this.store = store;
         this.connections = connections;
