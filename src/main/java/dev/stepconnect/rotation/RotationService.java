@@ -106,7 +106,8 @@ public final class RotationService {
         private final RotationSettings settings;
         private final Deadline deadline;
         private final String token;
-        private boolean connectionsRestored;
+        /** True once every connection is known to hold AWSCURRENT: nothing left to restore. */
+        private boolean connectionsOnCurrent;
 
         Rotation(RotationEvent event, SecretSnapshot secret, RotationSettings settings, Deadline deadline) {
             this.event = event;
@@ -154,17 +155,17 @@ public final class RotationService {
             try {
                 proveOnEveryConnection(current);
             } catch (RuntimeException e) {
-                if (!connectionsRestored) {
-                    restoreConnections(current);
-                }
+                restoreConnections(current);
                 throw e;
             }
         }
 
         private void proveOnEveryConnection(Credential current) {
-            // RotateImmediately=false calls testSecret alone; without a staged value there is nothing new,
-            // so the configuration is proven with the current credential.
+            // RotateImmediately=false calls testSecret alone on a version without a value: nothing new
+            // exists, so the configuration is proven with the current credential, without writing to the
+            // connections (they hold AWSCURRENT: no pending value could have been put on them).
             Optional<String> staged = store.pending(secret.arn(), token);
+            connectionsOnCurrent = staged.isEmpty();
             Credential candidate = staged.isPresent() ? parsePending(staged.get(), current.type(), true) : current;
             Optional<URI> endpoint = settings.testEndpointIfSet();
             if (endpoint.isPresent() && probe != null) {
@@ -174,9 +175,10 @@ public final class RotationService {
             }
             // DescribeConnection never returns the credential, so whether setSecret ran cannot be seen:
             // put the candidate on every connection (idempotent) before proving it.
-            List<ConnectionDescription> ready = applyEverywhere(candidate, current);
+            List<ConnectionDescription> ready = staged.isPresent() ? applyEverywhere(candidate, current)
+                    : requireReadyAsTheyAre(current);
             if (endpoint.isEmpty() || probe == null) {
-                log("connections are AUTHORIZED/ACTIVE with the pending credential; no probe configured",
+                log("connections are AUTHORIZED/ACTIVE with the credential under test; no probe configured",
                         "testEndpoint", endpoint.isPresent() ? "set" : "none");
                 return;
             }
@@ -240,25 +242,45 @@ public final class RotationService {
             }
         }
 
-        /**
-         * Checks every connection first (exists, same type, not mid-change) so that nothing is touched
-         * when one of them cannot take the credential, then updates each and waits until it is ready.
-         */
-        private List<ConnectionDescription> applyEverywhere(Credential credential, Credential current) {
+        /** Every connection exists, has the secret's authorization type and is not mid-change; else nothing is touched. */
+        private List<ConnectionDescription> checkEverywhere(AuthorizationType type, Credential current) {
+            List<ConnectionDescription> described = new ArrayList<>();
             for (String name : settings.connections()) {
                 ConnectionDescription connection = connections.describe(name).orElse(null);
                 if (connection == null) {
                     throw rollBack(current, "connection " + name + " (from tag stepconnect:connection) does not exist");
                 }
-                if (!credential.type().name().equals(connection.authorizationType())) {
+                if (!type.name().equals(connection.authorizationType())) {
                     throw rollBack(current, "connection " + name + " uses " + connection.authorizationType()
-                            + " but secret " + secret.name() + " holds a credential of type " + credential.type());
+                            + " but secret " + secret.name() + " holds a credential of type " + type);
                 }
                 if (connection.isChanging()) {
                     throw new RotationRetryableException("connection " + name + " is " + connection.state()
                             + "; retry when it has settled");
                 }
+                described.add(connection);
             }
+            return described;
+        }
+
+        /** The configuration test (nothing staged): proves the connections as they are, never writes to them. */
+        private List<ConnectionDescription> requireReadyAsTheyAre(Credential current) {
+            List<ConnectionDescription> described = checkEverywhere(current.type(), current);
+            for (ConnectionDescription connection : described) {
+                if (!connection.isReady()) {
+                    throw rollBack(current, "connection " + connection.name() + " is " + connection.state()
+                            + " with the AWSCURRENT credential");
+                }
+            }
+            return described;
+        }
+
+        /**
+         * Checks every connection first (exists, same type, not mid-change) so that nothing is touched
+         * when one of them cannot take the credential, then updates each and waits until it is ready.
+         */
+        private List<ConnectionDescription> applyEverywhere(Credential credential, Credential current) {
+            checkEverywhere(credential.type(), current);
             List<ConnectionDescription> ready = new ArrayList<>();
             for (String name : settings.connections()) {
                 try {
@@ -307,8 +329,11 @@ public final class RotationService {
 
         /** Best effort on every linked connection that can take the credential; returns what went wrong. */
         private List<String> restoreConnections(Credential current) {
-            connectionsRestored = true;
             List<String> problems = new ArrayList<>();
+            if (connectionsOnCurrent) {
+                return problems;
+            }
+            connectionsOnCurrent = true;
             for (String name : settings.connections()) {
                 try {
                     Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline());

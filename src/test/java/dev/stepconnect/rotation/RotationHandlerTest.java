@@ -186,6 +186,20 @@ class RotationHandlerTest {
         assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
     }
 
+    @Test
+    void configurationTestWithoutStagedValueProvesCurrentWithoutWritingToConnections() {
+        String connection = apiKeyConnection("old-key-0017");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0017\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        partner.accept("x-api-key", "old-key-0017");
+
+        // RotateImmediately=false: Secrets Manager runs testSecret alone on a version without a value.
+        invoke(handler("direct"), "testSecret", arn, token);
+
+        assertThat(partner.acceptedCalls.get()).isEqualTo(1);
+        assertThat(updateBodies(connection).size()).as("a configuration test never writes to a connection").isZero();
+    }
+
     // ------------------------------------------------------------------ failure matrix
 
     @Test
