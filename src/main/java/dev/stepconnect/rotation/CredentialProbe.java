@@ -4,6 +4,7 @@ import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.lambda.Deadline;
 import java.net.URI;
+import java.util.Optional;
 
 /** Proves a credential by calling the secret's test endpoint (STEPCONNECT_TEST_MODE decides how). */
 public interface CredentialProbe {
@@ -14,8 +15,8 @@ public interface CredentialProbe {
     ProbeResult probe(URI endpoint, ConnectionDescription connection, Credential credential, Deadline deadline);
 
     /** Why the probe cannot run as configured, checked before any connection is touched. */
-    default java.util.Optional<String> misconfiguration() {
-        return java.util.Optional.empty();
+    default Optional<String> misconfiguration() {
+        return Optional.empty();
     }
 
     /** {@code true}: the probe goes through the connection, so every linked connection is probed. */

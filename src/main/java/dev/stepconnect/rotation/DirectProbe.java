@@ -53,7 +53,7 @@ public final class DirectProbe implements CredentialProbe {
                 }
                 authorization = "Bearer " + token.accessToken();
             }
-            HttpURLConnection get = open(URI.create(endpoint.toString()), "GET", deadline);
+            HttpURLConnection get = open(endpoint, "GET", deadline);
             get.setRequestProperty(headerName, authorization);
             int status = get.getResponseCode();
             drain(get);

@@ -1,5 +1,7 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.log.Redaction;
+
 /**
  * What probing the test endpoint with the pending credential showed. {@code detail} is safe to log
  * (status codes, error names, scrubbed and shortened causes).
@@ -30,8 +32,13 @@ public record ProbeResult(Outcome outcome, String detail) {
 
     /** Classifies the HTTP status of the test endpoint's answer. */
     public static ProbeResult fromHttpStatus(int status) {
-        if (status >= 200 && status < 400) {
+        if (status >= 200 && status < 300) {
             return passed("test endpoint answered " + status);
+        }
+        // Redirects are not followed, and one often leads an unauthenticated caller to a login page.
+        if (status >= 300 && status < 400) {
+            return rejected("test endpoint answered " + status + " (a redirect proves nothing about the credential):"
+                    + " point stepconnect:test-endpoint at the final URL");
         }
         if (status == 401 || status == 403) {
             return rejected("test endpoint answered " + status + ": the pending credential was refused");
@@ -74,7 +81,7 @@ public record ProbeResult(Outcome outcome, String detail) {
     }
 
     private static String shorten(String text) {
-        String scrubbed = dev.stepconnect.log.Redaction.scrub(text);
+        String scrubbed = Redaction.scrub(text);
         return scrubbed.length() > MAX_DETAIL ? scrubbed.substring(0, MAX_DETAIL) + "..." : scrubbed;
     }
 }

@@ -10,6 +10,7 @@ import dev.stepconnect.eventbridge.ConnectionNotReadyException;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.log.Redaction;
+import dev.stepconnect.metrics.Metrics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +22,12 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * Secrets Manager's four rotation steps for a credentials secret that feeds EventBridge connections.
  *
- * <p>Invariant kept on every failure: every linked connection holds the AWSCURRENT credential. A
+ * <p>Invariant kept on every failure of createSecret, setSecret and testSecret: every linked
+ * connection holds the AWSCURRENT credential, since nothing has proven the pending one yet. A
  * definitive failure (credential refused, connection unusable) also removes AWSPENDING so the next
  * rotation starts clean; a transient one keeps AWSPENDING so Secrets Manager's retry continues the
- * same rotation.
+ * same rotation (and puts the pending credential on again). A failed finishSecret leaves the connections
+ * on the pending credential: testSecret has proven it, and the retry only moves the labels.
  */
 public final class RotationService {
     private static final Log LOG = Log.named("rotation");
@@ -39,7 +42,7 @@ public final class RotationService {
 
     /** @param probe null when STEPCONNECT_TEST_MODE is {@code none} */
     public RotationService(SecretStore store, ConnectionGateway connections, CredentialProbe probe,
-                           CredentialGenerator randomGenerator, dev.stepconnect.metrics.Metrics metrics,
+                           CredentialGenerator randomGenerator, Metrics metrics,
                            Duration waitPerConnection, Duration pollInterval) {
         this.store = store;
         this.connections = connections;
@@ -103,6 +106,8 @@ public final class RotationService {
         private final RotationSettings settings;
         private final Deadline deadline;
         private final String token;
+        /** True once every connection is known to hold AWSCURRENT: nothing left to restore. */
+        private boolean connectionsOnCurrent;
 
         Rotation(RotationEvent event, SecretSnapshot secret, RotationSettings settings, Deadline deadline) {
             this.event = event;
@@ -145,9 +150,22 @@ public final class RotationService {
 
         void testSecret() {
             Credential current = parseCurrent(store.current(secret.arn()));
-            // RotateImmediately=false calls testSecret alone; without a staged value there is nothing new,
-            // so the configuration is proven with the current credential.
+            // setSecret normally left the unproven pending credential on the connections: whatever fails
+            // here (a setting, a throttled describe, a connection mid-change) must take it off again.
+            try {
+                proveOnEveryConnection(current);
+            } catch (RuntimeException e) {
+                restoreConnections(current);
+                throw e;
+            }
+        }
+
+        private void proveOnEveryConnection(Credential current) {
+            // RotateImmediately=false calls testSecret alone on a version without a value: nothing new
+            // exists, so the configuration is proven with the current credential, without writing to the
+            // connections (they hold AWSCURRENT: no pending value could have been put on them).
             Optional<String> staged = store.pending(secret.arn(), token);
+            connectionsOnCurrent = staged.isEmpty();
             Credential candidate = staged.isPresent() ? parsePending(staged.get(), current.type(), true) : current;
             Optional<URI> endpoint = settings.testEndpointIfSet();
             if (endpoint.isPresent() && probe != null) {
@@ -157,9 +175,10 @@ public final class RotationService {
             }
             // DescribeConnection never returns the credential, so whether setSecret ran cannot be seen:
             // put the candidate on every connection (idempotent) before proving it.
-            List<ConnectionDescription> ready = applyEverywhere(candidate, current);
+            List<ConnectionDescription> ready = staged.isPresent() ? applyEverywhere(candidate, current)
+                    : requireReadyAsTheyAre(current);
             if (endpoint.isEmpty() || probe == null) {
-                log("connections are AUTHORIZED/ACTIVE with the pending credential; no probe configured",
+                log("connections are AUTHORIZED/ACTIVE with the credential under test; no probe configured",
                         "testEndpoint", endpoint.isPresent() ? "set" : "none");
                 return;
             }
@@ -223,25 +242,45 @@ public final class RotationService {
             }
         }
 
-        /**
-         * Checks every connection first (exists, same type, not mid-change) so that nothing is touched
-         * when one of them cannot take the credential, then updates each and waits until it is ready.
-         */
-        private List<ConnectionDescription> applyEverywhere(Credential credential, Credential current) {
+        /** Every connection exists, has the secret's authorization type and is not mid-change; else nothing is touched. */
+        private List<ConnectionDescription> checkEverywhere(AuthorizationType type, Credential current) {
+            List<ConnectionDescription> described = new ArrayList<>();
             for (String name : settings.connections()) {
                 ConnectionDescription connection = connections.describe(name).orElse(null);
                 if (connection == null) {
                     throw rollBack(current, "connection " + name + " (from tag stepconnect:connection) does not exist");
                 }
-                if (!credential.type().name().equals(connection.authorizationType())) {
+                if (!type.name().equals(connection.authorizationType())) {
                     throw rollBack(current, "connection " + name + " uses " + connection.authorizationType()
-                            + " but secret " + secret.name() + " holds a credential of type " + credential.type());
+                            + " but secret " + secret.name() + " holds a credential of type " + type);
                 }
                 if (connection.isChanging()) {
                     throw new RotationRetryableException("connection " + name + " is " + connection.state()
                             + "; retry when it has settled");
                 }
+                described.add(connection);
             }
+            return described;
+        }
+
+        /** The configuration test (nothing staged): proves the connections as they are, never writes to them. */
+        private List<ConnectionDescription> requireReadyAsTheyAre(Credential current) {
+            List<ConnectionDescription> described = checkEverywhere(current.type(), current);
+            for (ConnectionDescription connection : described) {
+                if (!connection.isReady()) {
+                    throw rollBack(current, "connection " + connection.name() + " is " + connection.state()
+                            + " with the AWSCURRENT credential");
+                }
+            }
+            return described;
+        }
+
+        /**
+         * Checks every connection first (exists, same type, not mid-change) so that nothing is touched
+         * when one of them cannot take the credential, then updates each and waits until it is ready.
+         */
+        private List<ConnectionDescription> applyEverywhere(Credential credential, Credential current) {
+            checkEverywhere(credential.type(), current);
             List<ConnectionDescription> ready = new ArrayList<>();
             for (String name : settings.connections()) {
                 try {
@@ -291,15 +330,18 @@ public final class RotationService {
         /** Best effort on every linked connection that can take the credential; returns what went wrong. */
         private List<String> restoreConnections(Credential current) {
             List<String> problems = new ArrayList<>();
-            Deadline restoreDeadline = deadline;
+            if (connectionsOnCurrent) {
+                return problems;
+            }
+            connectionsOnCurrent = true;
             for (String name : settings.connections()) {
                 try {
-                    Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline);
+                    Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline());
                     if (connection.isEmpty() || !current.type().name().equals(connection.get().authorizationType())) {
                         continue;
                     }
                     connections.updateCredential(name, current);
-                    connections.awaitReady(name, Deadline.in(waitPerConnection, deadline.clock()).min(restoreDeadline));
+                    connections.awaitReady(name, restoreDeadline());
                     LOG.info("connection restored to the AWSCURRENT credential", "secret", secret.name(), "connection", name);
                 } catch (RuntimeException e) {
                     problems.add("connection " + name + " could not be restored to the AWSCURRENT credential ("
@@ -338,6 +380,11 @@ public final class RotationService {
             Duration total = deadline.remaining();
             Duration reserve = total.dividedBy(3).compareTo(waitPerConnection) < 0 ? total.dividedBy(3) : waitPerConnection;
             return deadline.minus(reserve);
+        }
+
+        /** Each restored connection gets at most the configured wait, so one stuck connection cannot starve the others. */
+        private Deadline restoreDeadline() {
+            return Deadline.in(waitPerConnection, deadline.clock()).min(deadline);
         }
 
         private Deadline connectionDeadline() {

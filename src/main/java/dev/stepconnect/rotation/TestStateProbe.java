@@ -5,10 +5,12 @@ import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.lambda.Deadline;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.InspectionLevel;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.TestStateResponse;
 
@@ -46,14 +48,22 @@ public final class TestStateProbe implements CredentialProbe {
 
     @Override
     public ProbeResult probe(URI endpoint, ConnectionDescription connection, Credential credential, Deadline deadline) {
+        Duration timeLeft = deadline.remaining();
+        if (timeLeft.isZero()) {
+            return ProbeResult.transientFailure("no time left in this invocation to run TestState");
+        }
         TestStateResponse response;
         try {
-            response = sfn.testState(r -> r.definition(definition(endpoint, connection.arn())).roleArn(roleArn).input("{}"));
+            response = sfn.testState(r -> r.definition(definition(endpoint, connection.arn())).roleArn(roleArn).input("{}")
+                    // INFO answers status, error and cause only: no HTTP request or response data comes back.
+                    .inspectionLevel(InspectionLevel.INFO)
+                    // The HTTP Task may run 60 s; stop in time for the rollback that a failure needs.
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeLeft)));
         } catch (SfnException e) {
             int status = e.statusCode();
             String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
             String detail = "TestState call failed: " + code + " (HTTP " + status + ")";
-            return status >= 500 || status == 429 || code.contains("Throttl") ? ProbeResult.transientFailure(detail)
+            return status >= 500 || status == 429 || e.isThrottlingException() ? ProbeResult.transientFailure(detail)
                     : ProbeResult.rejected(detail);
         } catch (SdkClientException e) {
             return ProbeResult.transientFailure("TestState call did not complete: " + e.getClass().getSimpleName());

@@ -11,6 +11,9 @@ class ProbeResultTest {
     void httpStatusClassification() {
         assertThat(ProbeResult.fromHttpStatus(200).outcome()).isEqualTo(Outcome.PASSED);
         assertThat(ProbeResult.fromHttpStatus(204).outcome()).isEqualTo(Outcome.PASSED);
+        // A redirect (often to a login page) proves nothing; redirects are not followed.
+        assertThat(ProbeResult.fromHttpStatus(302).outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(ProbeResult.fromHttpStatus(304).outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(ProbeResult.fromHttpStatus(401).outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(ProbeResult.fromHttpStatus(403).outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(ProbeResult.fromHttpStatus(404).outcome()).isEqualTo(Outcome.REJECTED);

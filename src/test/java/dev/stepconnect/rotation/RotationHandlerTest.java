@@ -172,87 +172,104 @@ class RotationHandlerTest {
 
     @Test
     void testSecretAloneStillPutsThePendingCredentialOnTheConnection() {
-        String connection = apiKeyConnection("old-key-0002");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0002\"}", tags(connection, partner.url(), null));
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0002\"}");
+        StagedRotation rotation = apiKeyRotation("old-key-0002", "new-key-0002", partner.url());
         partner.accept("x-api-key", "new-key-0002");
         RotationHandler handler = handler("direct");
 
-        invoke(handler, "testSecret", arn, token);
+        invoke(handler, "testSecret", rotation);
 
-        assertThat(lastUpdateBody(connection).contains("new-key-0002")).isTrue();
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0002")).isTrue();
         assertThat(partner.acceptedCalls.get()).isEqualTo(1);
-        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void configurationTestWithoutStagedValueProvesCurrentWithoutWritingToConnections() {
+        String connection = apiKeyConnection("old-key-0017");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0017\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        partner.accept("x-api-key", "old-key-0017");
+
+        // RotateImmediately=false: Secrets Manager runs testSecret alone on a version without a value.
+        invoke(handler("direct"), "testSecret", arn, token);
+
+        assertThat(partner.acceptedCalls.get()).isEqualTo(1);
+        assertThat(updateBodies(connection).size()).as("a configuration test never writes to a connection").isZero();
     }
 
     // ------------------------------------------------------------------ failure matrix
 
     @Test
     void refusedCredentialIsRolledBackEverywhere() {
-        String connection = apiKeyConnection("old-key-0003");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0003\"}", tags(connection, partner.url(), null));
-        String oldVersion = currentVersion(arn);
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"bad-key-0003\"}");
+        StagedRotation rotation = apiKeyRotation("old-key-0003", "bad-key-0003", partner.url());
+        String oldVersion = currentVersion(rotation.arn());
         partner.accept("x-api-key", "old-key-0003");
         RotationHandler handler = handler("direct");
-        invoke(handler, "createSecret", arn, token);
-        invoke(handler, "setSecret", arn, token);
+        invoke(handler, "createSecret", rotation);
+        invoke(handler, "setSecret", rotation);
 
-        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
                 .isInstanceOf(RotationFailedException.class)
                 .hasMessageContaining("rolled back").hasMessageContaining("401");
 
-        assertThat(lastUpdateBody(connection).contains("old-key-0003")).as("connection back on AWSCURRENT").isTrue();
-        assertNoPending(arn);
-        assertThat(currentVersion(arn)).isEqualTo(oldVersion);
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0003")).as("connection back on AWSCURRENT").isTrue();
+        assertNoPending(rotation.arn());
+        assertThat(currentVersion(rotation.arn())).isEqualTo(oldVersion);
         assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
-        assertThatThrownBy(() -> invoke(handler, "finishSecret", arn, token))
+        assertThatThrownBy(() -> invoke(handler, "finishSecret", rotation))
                 .as("a rolled-back token can never be finished").isInstanceOf(InvalidRotationException.class)
                 .hasMessageContaining("not AWSPENDING");
     }
 
     @Test
     void unavailableTestEndpointIsTransientAndKeepsThePendingVersion() {
-        String connection = apiKeyConnection("old-key-0004");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0004\"}", tags(connection, partner.url(), null));
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0004\"}");
+        StagedRotation rotation = apiKeyRotation("old-key-0004", "new-key-0004", partner.url());
         partner.answer(503);
         RotationHandler handler = handler("direct");
-        invoke(handler, "createSecret", arn, token);
-        invoke(handler, "setSecret", arn, token);
+        invoke(handler, "createSecret", rotation);
+        invoke(handler, "setSecret", rotation);
 
-        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("503");
 
-        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
         assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
-        assertThat(lastUpdateBody(connection).contains("old-key-0004"))
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0004"))
                 .as("until the retry, the connection is back on the working AWSCURRENT credential").isTrue();
         // The retry succeeds once the partner is back, and the rotation completes.
         partner.accept("x-api-key", "new-key-0004");
-        invoke(handler, "testSecret", arn, token);
-        invoke(handler, "finishSecret", arn, token);
-        assertThat(field(currentJson(arn), "apiKeyValue").equals("new-key-0004")).isTrue();
+        invoke(handler, "testSecret", rotation);
+        invoke(handler, "finishSecret", rotation);
+        assertThat(field(currentJson(rotation.arn()), "apiKeyValue").equals("new-key-0004")).isTrue();
+    }
+
+    @Test
+    void slowTestStateStopsInTimeToPutConnectionsBack() {
+        StagedRotation rotation = apiKeyRotation("old-key-0016", "new-key-0016", "https://api.example.com/ping");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"status\":\"SUCCEEDED\"}").withFixedDelay(20_000)));
+
+        // The HTTP Task outlasts what the invocation can give the probe while keeping time for the restore.
+        assertThatThrownBy(() -> invoke(handler("test-state"), "testSecret", rotation, Duration.ofSeconds(12)))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("TestState");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0016")).isTrue();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
     }
 
     @Test
     void refusalReportedByTestStateRollsBack() {
-        String connection = apiKeyConnection("old-key-0005");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0005\"}",
-                tags(connection, "https://api.example.com/ping", null));
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"bad-key-0005\"}");
+        StagedRotation rotation = apiKeyRotation("old-key-0005", "bad-key-0005", "https://api.example.com/ping");
         stubTestState("{\"status\":\"FAILED\",\"error\":\"States.Http.StatusCode.401\",\"cause\":\"Unauthorized\"}");
         RotationHandler handler = handler("test-state");
 
-        assertThatThrownBy(() -> invoke(handler, "testSecret", arn, token))
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
                 .isInstanceOf(RotationFailedException.class).hasMessageContaining("States.Http.StatusCode.401");
 
-        assertThat(lastUpdateBody(connection).contains("old-key-0005")).isTrue();
-        assertNoPending(arn);
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0005")).isTrue();
+        assertNoPending(rotation.arn());
     }
 
     @Test
@@ -283,40 +300,34 @@ class RotationHandlerTest {
 
     @Test
     void throttledUpdateConnectionIsRetriedBySdk() {
-        String connection = apiKeyConnection("old-key-0008");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0008\"}", tags(connection, null, null));
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0008\"}");
+        StagedRotation rotation = apiKeyRotation("old-key-0008", "new-key-0008", null);
         String target = "AWSEvents.UpdateConnection";
         front.server().stubFor(post(urlEqualTo("/")).atPriority(1).withHeader("X-Amz-Target", equalTo(target))
                 .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("throttled")
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
                         .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")));
 
-        invoke(handler("none"), "setSecret", arn, token);
+        invoke(handler("none"), "setSecret", rotation);
 
-        assertThat(updateBodies(connection)).hasSize(2);
-        assertThat(lastUpdateBody(connection).contains("new-key-0008")).isTrue();
-        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+        assertThat(updateBodies(rotation.connection())).hasSize(2);
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0008")).isTrue();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
     }
 
     @Test
     void connectionMidChangeIsRetryableAndUntouched() {
-        String connection = apiKeyConnection("old-key-0013");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0013\"}", tags(connection, null, null));
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0013\"}");
+        StagedRotation rotation = apiKeyRotation("old-key-0013", "new-key-0013", null);
         front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
+                .withRequestBody(containing("\"" + rotation.connection() + "\""))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
-                        .withBody("{\"Name\":\"" + connection + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
-                                + connection + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
+                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
 
-        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", arn, token))
+        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING");
         assertThat(front.requests("UpdateConnection")).isEmpty();
-        assertThat(stagesOf(arn, token)).containsExactly("AWSPENDING");
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
     }
 
     @Test
@@ -385,17 +396,42 @@ class RotationHandlerTest {
     }
 
     @Test
-    void testStateModeWithoutRoleFailsBeforeTouchingConnections() {
-        String connection = apiKeyConnection("old-key-0012");
-        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0012\"}",
-                tags(connection, "https://api.example.com/ping", null));
-        String token = startRotation(arn);
-        stagePending(arn, token, "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"new-key-0012\"}");
+    void testStateModeWithoutRoleFailsBeforeThePendingCredentialReachesConnections() {
+        StagedRotation rotation = apiKeyRotation("old-key-0012", "new-key-0012", "https://api.example.com/ping");
         Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "test-state");
 
-        assertThatThrownBy(() -> invoke(new RotationHandler(new Environment(env), front.clients()), "testSecret", arn, token))
+        assertThatThrownBy(() -> invoke(new RotationHandler(new Environment(env), front.clients()), "testSecret", rotation))
                 .isInstanceOf(InvalidRotationException.class).hasMessageContaining("STEPCONNECT_TEST_ROLE_ARN");
-        assertThat(front.requests("UpdateConnection")).isEmpty();
+        // The rotation.connection() may be re-put on AWSCURRENT (testSecret cannot see whether setSecret ran), never on the new key.
+        assertThat(updateBodies(rotation.connection())).allSatisfy(body -> assertThat(body.contains("old-key-0012")).isTrue());
+    }
+
+    @Test
+    void testSecretFailingAfterSetSecretPutsConnectionsBackOnCurrent() {
+        StagedRotation rotation = apiKeyRotation("old-key-0014", "new-key-0014", "https://api.example.com/ping");
+        Map<String, String> env = Map.of("AWS_REGION", AwsEmulator.REGION.id(), "STEPCONNECT_TEST_MODE", "test-state");
+        RotationHandler handler = new RotationHandler(new Environment(env), front.clients());
+        invoke(handler, "setSecret", rotation);
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0014")).isTrue();
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("STEPCONNECT_TEST_ROLE_ARN");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0014"))
+                .as("the unproven credential setSecret put on the connection is taken off again").isTrue();
+        assertThat(tokenStages(rotation)).as("the operator can fix the setting and retry").containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void redirectIsNoProofOfTheCredential() {
+        StagedRotation rotation = apiKeyRotation("old-key-0015", "bad-key-0015", partner.url());
+        partner.answer(302);
+
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", rotation))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining("302");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0015")).isTrue();
+        assertNoPending(rotation.arn());
     }
 
     @Test
@@ -435,9 +471,21 @@ class RotationHandlerTest {
     }
 
     private static void invoke(RotationHandler handler, String step, String arn, String token) {
+        invoke(handler, step, arn, token, Duration.ofMinutes(2));
+    }
+
+    private static void invoke(RotationHandler handler, String step, StagedRotation rotation) {
+        invoke(handler, step, rotation, Duration.ofMinutes(2));
+    }
+
+    private static void invoke(RotationHandler handler, String step, StagedRotation rotation, Duration timeLeft) {
+        invoke(handler, step, rotation.arn(), rotation.token(), timeLeft);
+    }
+
+    private static void invoke(RotationHandler handler, String step, String arn, String token, Duration timeLeft) {
         String event = Json.write(Map.of("Step", step, "SecretId", arn, "ClientRequestToken", token,
                 "RotationToken", UUID.randomUUID().toString()));
-        handler.handleRequest(stream(event), new ByteArrayOutputStream(), new TestContext(Duration.ofMinutes(2)));
+        handler.handleRequest(stream(event), new ByteArrayOutputStream(), new TestContext(timeLeft));
     }
 
     private static ByteArrayInputStream stream(String text) {
@@ -469,6 +517,22 @@ class RotationHandlerTest {
         assertThat(stagesOf(arn, current)).containsExactly("AWSCURRENT");
         assertThat(secrets.describeSecret(r -> r.secretId(arn)).rotationEnabled()).isTrue();
         return token;
+    }
+
+    /** An API_KEY secret feeding one new connection, with a rotation started and {@code newKey} staged under its token. */
+    private StagedRotation apiKeyRotation(String oldKey, String newKey, String testEndpoint) {
+        String connection = apiKeyConnection(oldKey);
+        String arn = secret(apiKeyJson(oldKey), tags(connection, testEndpoint, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, apiKeyJson(newKey));
+        return new StagedRotation(connection, arn, token);
+    }
+
+    private record StagedRotation(String connection, String arn, String token) {
+    }
+
+    private static String apiKeyJson(String value) {
+        return "{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"" + value + "\"}";
     }
 
     /** The operator's bring-your-own step (docs/rotation.md). */
@@ -536,6 +600,10 @@ class RotationHandlerTest {
 
     private String currentVersion(String arn) {
         return versions(arn).stream().filter(v -> v.versionStages().contains("AWSCURRENT")).findFirst().orElseThrow().versionId();
+    }
+
+    private List<String> tokenStages(StagedRotation rotation) {
+        return stagesOf(rotation.arn(), rotation.token());
     }
 
     private List<String> stagesOf(String arn, String version) {
