@@ -6,6 +6,8 @@ import dev.stepconnect.log.Redaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionBodyParameter;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionHeaderParameter;
@@ -74,14 +76,23 @@ public final class ConnectionGateway {
     /**
      * Puts a new credential on the connection and nothing else: description, invocation parameters
      * (whose secret values DescribeConnection never returns, so they could not be re-sent faithfully)
-     * and OAuth HTTP parameters stay as they are.
+     * and OAuth HTTP parameters stay as they are. SDK failures arrive as {@link ConnectionRequestException}.
      */
     public void updateCredential(String name, Credential credential) {
-        events.updateConnection(UpdateConnectionRequest.builder()
-                .name(name)
-                .authorizationType(credential.type().name())
-                .authParameters(updateAuth(credential, null, null))
-                .build());
+        try {
+            events.updateConnection(UpdateConnectionRequest.builder()
+                    .name(name)
+                    .authorizationType(credential.type().name())
+                    .authParameters(updateAuth(credential, null, null))
+                    .build());
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            throw new ConnectionRequestException("UpdateConnection of " + name + " failed: " + code + " (HTTP "
+                    + e.statusCode() + ")", e.isThrottlingException() || e.statusCode() >= 500);
+        } catch (SdkClientException e) {
+            throw new ConnectionRequestException("UpdateConnection of " + name + " did not complete: "
+                    + e.getClass().getSimpleName(), true);
+        }
     }
 
     /** Deletes the connection; {@code false} when it was already gone. */

@@ -7,6 +7,7 @@ import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.eventbridge.ConnectionGateway;
 import dev.stepconnect.eventbridge.ConnectionNotReadyException;
+import dev.stepconnect.eventbridge.ConnectionRequestException;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.log.Redaction;
@@ -16,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Secrets Manager's four rotation steps for a credentials secret that feeds EventBridge connections.
@@ -291,14 +290,8 @@ public final class RotationService {
                         throw retryLater(current, e.getMessage());
                     }
                     throw rollBack(current, e.getMessage() + " after it was given the pending credential");
-                } catch (AwsServiceException e) {
-                    String what = "UpdateConnection of " + name + " failed: " + errorCode(e) + " (HTTP " + e.statusCode() + ")";
-                    if (e.isThrottlingException() || e.statusCode() >= 500) {
-                        throw retryLater(current, what);
-                    }
-                    throw rollBack(current, what);
-                } catch (SdkClientException e) {
-                    throw retryLater(current, "UpdateConnection of " + name + " did not complete: " + e.getClass().getSimpleName());
+                } catch (ConnectionRequestException e) {
+                    throw e.retryable() ? retryLater(current, e.getMessage()) : rollBack(current, e.getMessage());
                 }
                 log("connection holds the pending credential and is ready", "connection", name);
             }
@@ -402,10 +395,6 @@ public final class RotationService {
             System.arraycopy(fields, 0, all, 6, fields.length);
             LOG.info(message, all);
         }
-    }
-
-    private static String errorCode(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
     }
 
     private static void sleep(Duration duration) {
