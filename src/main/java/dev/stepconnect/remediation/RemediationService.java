@@ -101,6 +101,10 @@ public final class RemediationService {
         if (!decision.retries()) {
             return Outcome.of(Kind.SKIPPED, classification, decision);
         }
+        if (event.mapRunChild()) {
+            return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
+                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.MAP_RUN_CHILD));
+        }
         if (!withinBudget(event, decision)) {
             return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
                     classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
