@@ -16,10 +16,9 @@ import dev.stepconnect.testing.CapturedOutput;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /**
@@ -28,17 +27,8 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
  */
 @ExtendWith(AwsEmulator.class)
 class RemediationExactlyOnceTest {
-    private RemediationFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new RemediationFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RemediationFixture fixture = new RemediationFixture();
 
     @Test
     void sameEventThreeTimesStartsOneNewExecution() {

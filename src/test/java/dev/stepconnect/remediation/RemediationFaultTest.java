@@ -15,27 +15,17 @@ import dev.stepconnect.testing.CapturedOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /** Bad input and failing AWS calls: the bad message fails alone, nothing is lost, nothing leaks. */
 @ExtendWith(AwsEmulator.class)
 class RemediationFaultTest {
     private static final String MARKER = "payload-marker-7f3a";
-    private RemediationFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new RemediationFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RemediationFixture fixture = new RemediationFixture();
 
     @Test
     void badMessagesFailAloneAndAreLoggedByIdOnly() {
