@@ -105,10 +105,26 @@ public final class RemediationService {
             return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
                     classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.MAP_RUN_CHILD));
         }
-        if (!withinBudget(event, decision)) {
-            return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
-                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
+        Outcome overBudget = Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
+                classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
+        String machineArn = event.baseStateMachineArn();
+        if (!budget.tryAcquire(machineArn)) {
+            return overBudget;
         }
+        Outcome outcome = null;
+        try {
+            outcome = tooManyPendingRetries(event, decision) ? overBudget : retry(event, classification, decision);
+            return outcome;
+        } finally {
+            // Only a retry made spends the budget: duplicates of a failure already retried elsewhere, and
+            // calls that failed (the message comes back), must not crowd out the retries of real failures.
+            if (outcome == null || !outcome.retried()) {
+                budget.giveBack(machineArn);
+            }
+        }
+    }
+
+    private Outcome retry(FailureEvent event, Classification classification, RetryDecision decision) {
         Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
         if (current.isEmpty()) {
             return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
@@ -130,16 +146,13 @@ public final class RemediationService {
     private record RetryRequest(FailureEvent event, RetryDecision decision, boolean redrivable, String input) {
     }
 
-    private boolean withinBudget(FailureEvent event, RetryDecision decision) {
-        if (!budget.tryAcquire(event.baseStateMachineArn())) {
+    /** The bound across containers: delayed retries of this state machine still waiting in the scheduler. */
+    private boolean tooManyPendingRetries(FailureEvent event, RetryDecision decision) {
+        if (decision.action() != Action.RETRY_LATER) {
             return false;
         }
-        if (decision.action() != Action.RETRY_LATER) {
-            return true;
-        }
         String prefix = RetryNames.schedulePrefix(event.baseStateMachineArn(), event.stateMachineName());
-        int pending = scheduler.countPending(prefix, budget.capacity());
-        return pending < budget.capacity();
+        return scheduler.countPending(prefix, budget.capacity()) >= budget.capacity();
     }
 
     private Kind retryNow(RetryRequest request) {

@@ -52,6 +52,14 @@ public final class RetryBudget {
         return false;
     }
 
+    /** Returns a token taken by {@link #tryAcquire} that did not turn into a retry. */
+    public synchronized void giveBack(String stateMachine) {
+        Bucket bucket = buckets.get(stateMachine);
+        if (bucket != null) {
+            bucket.tokens = Math.min(capacity, bucket.tokens + 1);
+        }
+    }
+
     public int capacity() {
         return capacity;
     }

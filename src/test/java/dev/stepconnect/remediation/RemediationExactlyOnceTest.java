@@ -56,6 +56,22 @@ class RemediationExactlyOnceTest {
     }
 
     @Test
+    void aDuplicateAlreadyRetriedElsewhereDoesNotSpendTheRetryBudget() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse first = fixture.failedExecution(machine, "{\"order\":21}");
+        DescribeExecutionResponse second = fixture.failedExecution(machine, "{\"order\":22}");
+        String firstEvent = Json.write(eventFor(first, "FAILED", 0, "NOT_REDRIVABLE", true));
+        assertThat(invoke(fixture.immediateHandler(1), firstEvent).string("outcome")).contains("RETRY_STARTED");
+
+        // A container with a budget of one retry sees the duplicate first, then a new failure: the new one is retried.
+        RemediationHandler container = fixture.immediateHandler(1);
+        assertThat(invoke(container, firstEvent).string("outcome")).contains("ALREADY_RETRIED");
+        JsonObject next = invoke(container, Json.write(eventFor(second, "FAILED", 0, "NOT_REDRIVABLE", true)));
+        assertThat(next.string("outcome")).contains("RETRY_STARTED");
+        assertThat(fixture.retryExecutions(machine)).hasSize(2);
+    }
+
+    @Test
     void sameEventThreeTimesRedrivesOnceWithOneClientToken() {
         String machine = fixture.createOptedInStateMachine();
         DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
