@@ -37,12 +37,7 @@ public final class RemediationService {
     private final RemediationMetrics metrics;
     private final Clock clock;
     /** Failures this container finished handling: a duplicate delivery is not counted again. */
-    private final Map<String, Boolean> handled = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_REMEMBERED_EVENTS;
-        }
-    };
+    private final Map<String, Boolean> handled = new LruMap<>(MAX_REMEMBERED_EVENTS);
 
     RemediationService(RemediationSettings settings, RetryPolicy policy, RetryBudget budget, TagCache tags,
                        StepFunctionsGateway stepFunctions, RetryScheduler scheduler, AlarmManager alarms,

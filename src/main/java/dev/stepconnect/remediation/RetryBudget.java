@@ -2,7 +2,6 @@ package dev.stepconnect.remediation;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,12 +14,7 @@ public final class RetryBudget {
     private final int capacity;
     private final Duration window;
     private final Clock clock;
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > MAX_MACHINES;
-        }
-    };
+    private final Map<String, Bucket> buckets = new LruMap<>(MAX_MACHINES);
 
     private static final class Bucket {
         double tokens;

@@ -2,7 +2,6 @@ package dev.stepconnect.remediation;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -15,12 +14,7 @@ public final class TagCache {
     private final Function<String, Map<String, String>> loader;
     private final Duration ttl;
     private final Clock clock;
-    private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_MACHINES;
-        }
-    };
+    private final Map<String, Entry> entries = new LruMap<>(MAX_MACHINES);
 
     private record Entry(StateMachineSettings settings, long loadedMillis) {
     }
