@@ -106,14 +106,20 @@ public final class RemediationService {
         if (!budget.tryAcquire(machineArn)) {
             return overBudget;
         }
-        Outcome outcome = null;
+        // Only a retry made spends the budget: duplicates of a failure already retried elsewhere, and
+        // calls that failed (the message comes back), must not crowd out the retries of real failures.
+        boolean spent = false;
         try {
-            outcome = tooManyPendingRetries(event, decision) ? overBudget : retry(event, classification, decision);
+            if (tooManyPendingRetries(event, decision)) {
+                // Spent across containers: keep the token, so this container stops asking ListSchedules for a while.
+                spent = true;
+                return overBudget;
+            }
+            Outcome outcome = retry(event, classification, decision);
+            spent = outcome.retried();
             return outcome;
         } finally {
-            // Only a retry made spends the budget: duplicates of a failure already retried elsewhere, and
-            // calls that failed (the message comes back), must not crowd out the retries of real failures.
-            if (outcome == null || !outcome.retried()) {
+            if (!spent) {
                 budget.giveBack(machineArn);
             }
         }
