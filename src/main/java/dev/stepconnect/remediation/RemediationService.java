@@ -163,6 +163,11 @@ public final class RemediationService {
             if (redriven == RetryResult.DONE) {
                 return Kind.RETRY_STARTED;
             }
+            // Refused: it may have been redriven by someone else since we looked (a person, another tool);
+            // starting a new execution then would run the work twice.
+            if (stepFunctions.describe(event.executionArn()).map(now -> now.movedPast(event)).orElse(false)) {
+                return Kind.ALREADY_RETRIED;
+            }
             LOG.info("execution not redrivable; starting a new execution instead", "executionArn", event.executionArn());
         }
         String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
