@@ -88,10 +88,6 @@ public final class RemediationService {
         StateMachineSettings machine = classification.errorClass().retryable()
                 ? tags.settings(event.baseStateMachineArn())
                 : StateMachineSettings.none();
-        if (!machine.problems().isEmpty()) {
-            LOG.warn("ignoring invalid StepConnect tags", "stateMachine", event.stateMachineName(),
-                    "problems", machine.problems());
-        }
         RetryDecision decision = policy.decide(classification.errorClass(), failedAttempt, machine);
         if (!decision.retries()) {
             return Outcome.of(Kind.SKIPPED, classification, decision);

@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.log.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.function.Function;
  */
 public final class TagCache {
     private static final int MAX_MACHINES = 256;
+    private static final Log LOG = Log.named("remediation.tags");
     private final Function<String, Map<String, String>> loader;
     private final Duration ttl;
     private final Clock clock;
@@ -31,6 +33,11 @@ public final class TagCache {
         if (entry == null || now - entry.loadedMillis() >= ttl.toMillis()) {
             entry = new Entry(StateMachineSettings.fromTags(loader.apply(stateMachineArn)), now);
             entries.put(stateMachineArn, entry);
+            // Said once per load, not once per failure: a storm must not repeat it thousands of times.
+            if (!entry.settings().problems().isEmpty()) {
+                LOG.warn("ignoring invalid StepConnect tags", "stateMachineArn", stateMachineArn,
+                        "problems", entry.settings().problems());
+            }
         }
         return entry.settings();
     }
