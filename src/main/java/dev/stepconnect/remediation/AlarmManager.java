@@ -3,7 +3,6 @@ package dev.stepconnect.remediation;
 import dev.stepconnect.log.Log;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -29,12 +28,7 @@ public class AlarmManager {
     private final String topicArn;
     private final Clock clock;
     /** State machine name -> 0 once the alarm is in place, else the time of the failed attempt. */
-    private final Map<String, Long> attempts = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    private final Map<String, Long> attempts = new LruMap<>(MAX_REMEMBERED);
 
     public AlarmManager(CloudWatchClient cloudWatch, String namespace, String topicArn, Clock clock) {
         this.cloudWatch = cloudWatch;

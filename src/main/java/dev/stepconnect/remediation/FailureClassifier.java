@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class FailureClassifier {
     private static final int MAX_NESTING = 3;
+    private static final String TIMEOUT_ERROR = "States.Timeout";
     private static final List<Rule> BUILT_IN = List.of(
             rule("*ThrottlingException", ErrorClass.THROTTLING),
             rule("*TooManyRequestsException", ErrorClass.THROTTLING),
@@ -72,7 +73,8 @@ public final class FailureClassifier {
             return new Classification(ErrorClass.ABORTED, blankToEmpty(error));
         }
         if ("TIMED_OUT".equals(status) && isBlank(error)) {
-            return new Classification(ErrorClass.TIMEOUT, "States.Timeout");
+            // Through the table, not straight to TIMEOUT: a user rule for States.Timeout must apply here too.
+            return classifyError(TIMEOUT_ERROR, cause, 0);
         }
         return classifyError(blankToEmpty(error), cause, 0);
     }

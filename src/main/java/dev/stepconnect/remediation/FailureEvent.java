@@ -66,16 +66,39 @@ public record FailureEvent(
         }
     }
 
-    /** The state machine's name: the 7th field of {@code arn:aws:states:region:account:stateMachine:name[:qualifier]}. */
+    /**
+     * The state machine's name: the 7th field of {@code arn:aws:states:region:account:stateMachine:name[:qualifier]},
+     * without the {@code /<map run label>} a Distributed Map child's labelled ARN carries (one label per
+     * Map Run would make an unbounded metric dimension and an alarm per run).
+     */
     public String stateMachineName() {
         String[] parts = stateMachineArn.split(":");
-        return parts.length > 6 && !parts[6].isBlank() ? parts[6] : stateMachineArn;
+        return parts.length > 6 && !parts[6].isBlank() ? withoutMapRunLabel(parts[6]) : stateMachineArn;
     }
 
-    /** The unqualified state machine ARN (no version or alias suffix): what tags and alarms belong to. */
+    /** The unqualified state machine ARN (no version, alias or Map Run label): what tags and alarms belong to. */
     public String baseStateMachineArn() {
         String[] parts = stateMachineArn.split(":");
-        return parts.length > 7 ? String.join(":", java.util.Arrays.copyOf(parts, 7)) : stateMachineArn;
+        if (parts.length <= 6) {
+            return stateMachineArn;
+        }
+        String[] base = java.util.Arrays.copyOf(parts, 7);
+        base[6] = withoutMapRunLabel(base[6]);
+        return String.join(":", base);
+    }
+
+    /**
+     * A child workflow execution of a Distributed Map. Retrying it alone would run its item twice: the
+     * parent execution fails too, and redriving the parent redrives the Map Run's failed children.
+     */
+    public boolean mapRunChild() {
+        String[] parts = stateMachineArn.split(":");
+        return redriveStatus == RedriveStatus.REDRIVABLE_BY_MAP_RUN || (parts.length > 6 && parts[6].contains("/"));
+    }
+
+    private static String withoutMapRunLabel(String name) {
+        int slash = name.indexOf('/');
+        return slash > 0 ? name.substring(0, slash) : name;
     }
 
     /** Where a new execution goes: the alias the failed run came through, else its version, else the machine. */

@@ -16,6 +16,11 @@ public record Outcome(Kind kind, Classification classification, RetryDecision de
         NOT_A_FAILURE
     }
 
+    /** A retry was started or scheduled by this call. */
+    public boolean retried() {
+        return kind == Kind.RETRY_STARTED || kind == Kind.RETRY_SCHEDULED;
+    }
+
     static Outcome of(Kind kind, Classification classification, RetryDecision decision) {
         return new Outcome(kind, classification, decision);
     }

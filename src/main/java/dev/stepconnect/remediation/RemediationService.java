@@ -37,12 +37,7 @@ public final class RemediationService {
     private final RemediationMetrics metrics;
     private final Clock clock;
     /** Failures this container finished handling: a duplicate delivery is not counted again. */
-    private final Map<String, Boolean> handled = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_REMEMBERED_EVENTS;
-        }
-    };
+    private final Map<String, Boolean> handled = new LruMap<>(MAX_REMEMBERED_EVENTS);
 
     RemediationService(RemediationSettings settings, RetryPolicy policy, RetryBudget budget, TagCache tags,
                        StepFunctionsGateway stepFunctions, RetryScheduler scheduler, AlarmManager alarms,
@@ -93,18 +88,40 @@ public final class RemediationService {
         StateMachineSettings machine = classification.errorClass().retryable()
                 ? tags.settings(event.baseStateMachineArn())
                 : StateMachineSettings.none();
-        if (!machine.problems().isEmpty()) {
-            LOG.warn("ignoring invalid StepConnect tags", "stateMachine", event.stateMachineName(),
-                    "problems", machine.problems());
-        }
         RetryDecision decision = policy.decide(classification.errorClass(), failedAttempt, machine);
         if (!decision.retries()) {
             return Outcome.of(Kind.SKIPPED, classification, decision);
         }
-        if (!withinBudget(event, decision)) {
+        if (event.mapRunChild()) {
             return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
-                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
+                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.MAP_RUN_CHILD));
         }
+        Outcome overBudget = Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
+                classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
+        String machineArn = event.baseStateMachineArn();
+        if (!budget.tryAcquire(machineArn)) {
+            return overBudget;
+        }
+        // Only a retry made spends the budget: duplicates of a failure already retried elsewhere, and
+        // calls that failed (the message comes back), must not crowd out the retries of real failures.
+        boolean spent = false;
+        try {
+            if (tooManyPendingRetries(event, decision)) {
+                // Spent across containers: keep the token, so this container stops asking ListSchedules for a while.
+                spent = true;
+                return overBudget;
+            }
+            Outcome outcome = retry(event, classification, decision);
+            spent = outcome.retried();
+            return outcome;
+        } finally {
+            if (!spent) {
+                budget.giveBack(machineArn);
+            }
+        }
+    }
+
+    private Outcome retry(FailureEvent event, Classification classification, RetryDecision decision) {
         Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
         if (current.isEmpty()) {
             return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
@@ -126,16 +143,13 @@ public final class RemediationService {
     private record RetryRequest(FailureEvent event, RetryDecision decision, boolean redrivable, String input) {
     }
 
-    private boolean withinBudget(FailureEvent event, RetryDecision decision) {
-        if (!budget.tryAcquire(event.baseStateMachineArn())) {
+    /** The bound across containers: delayed retries of this state machine still waiting in the scheduler. */
+    private boolean tooManyPendingRetries(FailureEvent event, RetryDecision decision) {
+        if (decision.action() != Action.RETRY_LATER) {
             return false;
         }
-        if (decision.action() != Action.RETRY_LATER) {
-            return true;
-        }
         String prefix = RetryNames.schedulePrefix(event.baseStateMachineArn(), event.stateMachineName());
-        int pending = scheduler.countPending(prefix, budget.capacity());
-        return pending < budget.capacity();
+        return scheduler.countPending(prefix, budget.capacity()) >= budget.capacity();
     }
 
     private Kind retryNow(RetryRequest request) {
@@ -144,6 +158,11 @@ public final class RemediationService {
             RetryResult redriven = stepFunctions.redrive(event.executionArn(), RetryNames.redriveClientToken(event));
             if (redriven == RetryResult.DONE) {
                 return Kind.RETRY_STARTED;
+            }
+            // Refused: it may have been redriven by someone else since we looked (a person, another tool);
+            // starting a new execution then would run the work twice.
+            if (stepFunctions.describe(event.executionArn()).map(now -> now.movedPast(event)).orElse(false)) {
+                return Kind.ALREADY_RETRIED;
             }
             LOG.info("execution not redrivable; starting a new execution instead", "executionArn", event.executionArn());
         }

@@ -2,7 +2,6 @@ package dev.stepconnect.remediation;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,12 +14,7 @@ public final class RetryBudget {
     private final int capacity;
     private final Duration window;
     private final Clock clock;
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > MAX_MACHINES;
-        }
-    };
+    private final Map<String, Bucket> buckets = new LruMap<>(MAX_MACHINES);
 
     private static final class Bucket {
         double tokens;
@@ -50,6 +44,14 @@ public final class RetryBudget {
             return true;
         }
         return false;
+    }
+
+    /** Returns a token taken by {@link #tryAcquire} that did not turn into a retry. */
+    public synchronized void giveBack(String stateMachine) {
+        Bucket bucket = buckets.get(stateMachine);
+        if (bucket != null) {
+            bucket.tokens = Math.min(capacity, bucket.tokens + 1);
+        }
     }
 
     public int capacity() {

@@ -19,7 +19,8 @@ public record RetryDecision(Action action, ErrorClass errorClass, int attempt, i
         NOT_OPTED_IN("NotOptedIn"),
         ATTEMPTS_EXHAUSTED("AttemptsExhausted"),
         BUDGET("Budget"),
-        EXECUTION_GONE("ExecutionGone");
+        EXECUTION_GONE("ExecutionGone"),
+        MAP_RUN_CHILD("MapRunChild");
 
         private final String dimension;
 

@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,18 +10,24 @@ import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionNotRedrivableException;
 import software.amazon.awssdk.services.sfn.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.Tag;
 
 /** Step Functions calls of this feature, with AWS answers translated into domain values. */
 public class StepFunctionsGateway {
+    private static final Log LOG = Log.named("remediation.stepfunctions");
     private final SfnClient sfn;
 
     public StepFunctionsGateway(SfnClient sfn) {
         this.sfn = sfn;
     }
 
-    /** The state machine's tags; none when it no longer exists. */
+    /**
+     * The state machine's tags; none when it no longer exists or its tags may not be read. A policy
+     * narrowed to some state machines must not send the failures of the others to the DLQ (and lose
+     * their metric): without readable tags a state machine is simply not opted in.
+     */
     public Map<String, String> tags(String stateMachineArn) {
         try {
             Map<String, String> tags = new LinkedHashMap<>();
@@ -29,6 +36,13 @@ public class StepFunctionsGateway {
             }
             return tags;
         } catch (ResourceNotFoundException | StateMachineDoesNotExistException e) {
+            return Map.of();
+        } catch (SfnException e) {
+            if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+            LOG.warn("states:ListTagsForResource denied: state machine treated as not opted in to retries",
+                    "stateMachineArn", stateMachineArn);
             return Map.of();
         }
     }

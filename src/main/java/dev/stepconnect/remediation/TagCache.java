@@ -1,8 +1,8 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.log.Log;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -12,15 +12,11 @@ import java.util.function.Function;
  */
 public final class TagCache {
     private static final int MAX_MACHINES = 256;
+    private static final Log LOG = Log.named("remediation.tags");
     private final Function<String, Map<String, String>> loader;
     private final Duration ttl;
     private final Clock clock;
-    private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_MACHINES;
-        }
-    };
+    private final Map<String, Entry> entries = new LruMap<>(MAX_MACHINES);
 
     private record Entry(StateMachineSettings settings, long loadedMillis) {
     }
@@ -37,6 +33,11 @@ public final class TagCache {
         if (entry == null || now - entry.loadedMillis() >= ttl.toMillis()) {
             entry = new Entry(StateMachineSettings.fromTags(loader.apply(stateMachineArn)), now);
             entries.put(stateMachineArn, entry);
+            // Said once per load, not once per failure: a storm must not repeat it thousands of times.
+            if (!entry.settings().problems().isEmpty()) {
+                LOG.warn("ignoring invalid StepConnect tags", "stateMachineArn", stateMachineArn,
+                        "problems", entry.settings().problems());
+            }
         }
         return entry.settings();
     }

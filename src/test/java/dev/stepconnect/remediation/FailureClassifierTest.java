@@ -139,6 +139,14 @@ class FailureClassifierTest {
     }
 
     @Test
+    void userRuleForStatesTimeoutAlsoCoversATimedOutExecutionWithoutError() {
+        FailureClassifier custom = new FailureClassifier(List.of(), FailureClassifier.patterns("States.Timeout"));
+        Classification result = custom.classify("TIMED_OUT", null, null);
+        assertThat(result.errorClass()).isEqualTo(ErrorClass.CONFIGURED_NON_RETRYABLE);
+        assertThat(result.decidingError()).isEqualTo("States.Timeout");
+    }
+
+    @Test
     void patternListParsing() {
         assertThat(FailureClassifier.patterns(" a , ,b*,")).containsExactly("a", "b*");
         assertThat(FailureClassifier.patterns(null)).isEmpty();

@@ -50,6 +50,20 @@ class FailureEventTest {
     }
 
     @Test
+    void distributedMapChildBelongsToItsParentStateMachine() {
+        FailureEvent child = FailureEvent.parse(event("""
+                "executionArn":"arn:aws:states:us-east-1:123456789012:execution:orders/nightly-run:item-42",
+                "stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:orders/nightly-run",
+                "status":"FAILED","redriveStatus":"REDRIVABLE_BY_MAP_RUN"
+                """));
+        assertThat(child.mapRunChild()).isTrue();
+        assertThat(child.stateMachineName()).isEqualTo("orders");
+        assertThat(child.baseStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:orders");
+
+        assertThat(FailureEvent.parse(event(COMPLETE)).mapRunChild()).isFalse();
+    }
+
+    @Test
     void aliasThenVersionThenMachineIsWhereANewExecutionGoes() {
         FailureEvent event = FailureEvent.parse(event(COMPLETE.replace("\"stateMachineAliasArn\":null",
                 "\"stateMachineAliasArn\":\"arn:aws:states:us-east-1:123456789012:stateMachine:orders:live\"")

@@ -13,10 +13,9 @@ import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.CapturedOutput;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.scheduler.model.ActionAfterCompletion;
 import software.amazon.awssdk.services.scheduler.model.GetScheduleResponse;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -25,17 +24,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 /** A tagged state machine really fails in the emulator; the event built from that execution is retried once. */
 @ExtendWith(AwsEmulator.class)
 class RemediationEndToEndTest {
-    private RemediationFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new RemediationFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RemediationFixture fixture = new RemediationFixture();
 
     @Test
     void redrivableFailureIsRedrivenOnceWithAlarmAndMetrics() {

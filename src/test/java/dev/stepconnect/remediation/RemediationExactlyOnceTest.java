@@ -1,5 +1,9 @@
 package dev.stepconnect.remediation;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static dev.stepconnect.remediation.RemediationFixture.emf;
 import static dev.stepconnect.remediation.RemediationFixture.eventFor;
 import static dev.stepconnect.remediation.RemediationFixture.invoke;
@@ -9,17 +13,19 @@ import static dev.stepconnect.remediation.RemediationFixture.sqsBatch;
 import static dev.stepconnect.remediation.RemediationFixture.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
+import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /**
@@ -28,17 +34,8 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
  */
 @ExtendWith(AwsEmulator.class)
 class RemediationExactlyOnceTest {
-    private RemediationFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new RemediationFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RemediationFixture fixture = new RemediationFixture();
 
     @Test
     void sameEventThreeTimesStartsOneNewExecution() {
@@ -63,6 +60,59 @@ class RemediationExactlyOnceTest {
         String name = machineName(machine);
         assertThat(sum(metrics, "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "Throttling"))).isEqualTo(1.0);
         assertThat(sum(metrics, "Failures", Map.of("StateMachine", name))).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDuplicateAlreadyRetriedElsewhereDoesNotSpendTheRetryBudget() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse first = fixture.failedExecution(machine, "{\"order\":21}");
+        DescribeExecutionResponse second = fixture.failedExecution(machine, "{\"order\":22}");
+        String firstEvent = Json.write(eventFor(first, "FAILED", 0, "NOT_REDRIVABLE", true));
+        assertThat(invoke(fixture.immediateHandler(1), firstEvent).string("outcome")).contains("RETRY_STARTED");
+
+        // A container with a budget of one retry sees the duplicate first, then a new failure: the new one is retried.
+        RemediationHandler container = fixture.immediateHandler(1);
+        assertThat(invoke(container, firstEvent).string("outcome")).contains("ALREADY_RETRIED");
+        JsonObject next = invoke(container, Json.write(eventFor(second, "FAILED", 0, "NOT_REDRIVABLE", true)));
+        assertThat(next.string("outcome")).contains("RETRY_STARTED");
+        assertThat(fixture.retryExecutions(machine)).hasSize(2);
+    }
+
+    @Test
+    void refusedRedriveOfAStillFailedExecutionStartsANewOne() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{\"order\":31}");
+        fixture.sfnStub.fail("RedriveExecution", 400, "ExecutionNotRedrivable", "older than 14 days");
+
+        JsonObject response = invoke(fixture.immediateHandler(20), Json.write(eventFor(failed, "FAILED", 0, "REDRIVABLE", true)));
+
+        assertThat(response.string("outcome")).contains("RETRY_STARTED");
+        assertThat(fixture.retryExecutions(machine)).hasSize(1);
+    }
+
+    @Test
+    void refusedRedriveOfAnExecutionRedrivenMeanwhileStartsNothing() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{\"order\":32}");
+        // Someone redrives the execution between our DescribeExecution and our RedriveExecution.
+        WireMockServer stub = fixture.sfnStub.server();
+        stub.stubFor(post(urlEqualTo("/")).atPriority(1).inScenario("race").whenScenarioStateIs(Scenario.STARTED)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.RedriveExecution"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"ExecutionNotRedrivable\",\"message\":\"execution is RUNNING\"}"))
+                .willSetStateTo("redriven elsewhere"));
+        stub.stubFor(post(urlEqualTo("/")).atPriority(1).inScenario("race").whenScenarioStateIs("redriven elsewhere")
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.DescribeExecution"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0).withBody("""
+                        {"executionArn":"%s","stateMachineArn":"%s","name":"%s","status":"RUNNING",
+                         "startDate":1764050000.0,"input":"{}","redriveCount":1,"redriveStatus":"NOT_REDRIVABLE"}"""
+                        .formatted(failed.executionArn(), machine, failed.name()))));
+
+        JsonObject response = invoke(fixture.immediateHandler(20), Json.write(eventFor(failed, "FAILED", 0, "REDRIVABLE", true)));
+
+        assertThat(response.string("outcome")).contains("ALREADY_RETRIED");
+        assertThat(fixture.sfnStub.requests("StartExecution")).isEmpty();
+        assertThat(fixture.retryExecutions(machine)).isEmpty();
     }
 
     @Test

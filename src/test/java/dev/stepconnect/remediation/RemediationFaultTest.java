@@ -1,9 +1,12 @@
 package dev.stepconnect.remediation;
 
+import static dev.stepconnect.remediation.RemediationFixture.emf;
 import static dev.stepconnect.remediation.RemediationFixture.eventFor;
 import static dev.stepconnect.remediation.RemediationFixture.invoke;
 import static dev.stepconnect.remediation.RemediationFixture.itemFailures;
+import static dev.stepconnect.remediation.RemediationFixture.machineName;
 import static dev.stepconnect.remediation.RemediationFixture.sqsBatch;
+import static dev.stepconnect.remediation.RemediationFixture.sum;
 import static dev.stepconnect.remediation.RemediationFixture.withDetail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,27 +18,17 @@ import dev.stepconnect.testing.CapturedOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 
 /** Bad input and failing AWS calls: the bad message fails alone, nothing is lost, nothing leaks. */
 @ExtendWith(AwsEmulator.class)
 class RemediationFaultTest {
     private static final String MARKER = "payload-marker-7f3a";
-    private RemediationFixture fixture;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new RemediationFixture();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RemediationFixture fixture = new RemediationFixture();
 
     @Test
     void badMessagesFailAloneAndAreLoggedByIdOnly() {
@@ -125,6 +118,27 @@ class RemediationFaultTest {
         assertThat(fixture.sfnStub.requests("RedriveExecution")).hasSize(callsDuringOutage + 1);
         invoke(handler, sqsBatch(List.of(Map.entry("retry-me", retryable))));
         assertThat(fixture.sfnStub.requests("RedriveExecution")).hasSize(callsDuringOutage + 1);
+    }
+
+    @Test
+    void deniedTagReadCountsTheFailureWithoutRetryInsteadOfFailingTheMessage() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
+        fixture.sfnStub.fail("ListTagsForResource", 400, "AccessDeniedException", "not authorized to list tags");
+
+        JsonObject response;
+        List<String> lines;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            response = invoke(fixture.immediateHandler(20), sqsBatch(List.of(
+                    Map.entry("m-1", Json.write(eventFor(failed, "FAILED", 0, "REDRIVABLE", true))))));
+            lines = output.lines();
+        }
+
+        assertThat(itemFailures(response)).isEmpty();
+        String name = machineName(machine);
+        assertThat(sum(emf(lines), "Failures", Map.of("StateMachine", name))).isEqualTo(1.0);
+        assertThat(sum(emf(lines), "RetriesSkipped", Map.of("StateMachine", name, "Reason", "NotOptedIn"))).isEqualTo(1.0);
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).isEmpty();
     }
 
     @Test

@@ -1,13 +1,12 @@
 package dev.stepconnect.remediation;
 
-import dev.stepconnect.testing.CloudWatchCborStub;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
+import dev.stepconnect.testing.CloudWatchCborStub;
 import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
 import java.io.ByteArrayInputStream;
@@ -21,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -33,9 +34,11 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  * Shared wiring of the remediation integration tests: Step Functions through a WireMock stub that
  * answers RedriveExecution (moto lacks it) and forwards everything else to the emulator, EventBridge
  * Scheduler on the emulator, CloudWatch on a CBOR stub. The handler is the real one, built by its
- * test constructor with real SDK clients.
+ * test constructor with real SDK clients. Register it as a per-test extension
+ * ({@code @RegisterExtension final RemediationFixture fixture = new RemediationFixture();}, after
+ * {@code @ExtendWith(AwsEmulator.class)} has started the emulator) and it closes itself after each test.
  */
-final class RemediationFixture implements AutoCloseable {
+final class RemediationFixture implements AutoCloseable, AfterEachCallback {
     static final String SCHEDULER_ROLE = "arn:aws:iam::123456789012:role/stepconnect-scheduler";
     static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:stepconnect-alarms";
     static final String FAILING_DEFINITION = """
@@ -222,6 +225,11 @@ final class RemediationFixture implements AutoCloseable {
 
     static String machineName(String stateMachineArn) {
         return stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -92,6 +92,18 @@ class RemediationNoRetryTest {
         assertNoRetry(event, "Throttling", "AttemptsExhausted");
     }
 
+    @Test
+    void distributedMapChildIsLeftToItsParentsRedrive() {
+        // A child workflow of a Distributed Map: its labelled state machine ARN is <parent>/<map run label>.
+        String childArn = taggedFailure.executionArn().replace(":execution:" + machineName(taggedMachine) + ":",
+                ":execution:" + machineName(taggedMachine) + "/nightly-run:");
+        Map<String, Object> event = withDetail(eventFor(taggedFailure, "FAILED", 0, "REDRIVABLE_BY_MAP_RUN", true),
+                "stateMachineArn", taggedMachine + "/nightly-run");
+        event = withDetail(event, "executionArn", childArn);
+        assertNoRetry(event, "Throttling", "MapRunChild");
+        assertThat(FailureEvent.parse(Json.write(event)).stateMachineName()).isEqualTo(machineName(taggedMachine));
+    }
+
     private List<JsonObject> assertNoRetry(Map<String, Object> event, String errorClass, String reason) {
         RemediationHandler handler = fixture.immediateHandler(20);
         int schedulesBefore = fixture.schedules().size();

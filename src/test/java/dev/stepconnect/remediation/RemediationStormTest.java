@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A partner outage fails 500 executions of one state machine: retries stay within the budget, the
@@ -31,22 +31,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RemediationStormTest {
     private static final int EVENTS = 500;
     private static final int BUDGET = 5;
-    private RemediationFixture fixture;
+    @RegisterExtension
+    final RemediationFixture fixture = new RemediationFixture();
     private String machine;
 
     @BeforeEach
     void setUp() {
-        fixture = new RemediationFixture();
         machine = fixture.createOptedInStateMachine();
         fixture.sfnStub.succeed("DescribeExecution", """
                 {"executionArn":"arn:aws:states:us-east-1:123456789012:execution:x:y","stateMachineArn":"%s",
                  "name":"y","status":"FAILED","startDate":1764050000.0,"stopDate":1764050060.0,"input":"{}",
                  "error":"States.Http.StatusCode.503","redriveCount":0,"redriveStatus":"REDRIVABLE"}""".formatted(machine));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
     }
 
     @Test

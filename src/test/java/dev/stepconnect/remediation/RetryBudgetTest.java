@@ -62,6 +62,18 @@ class RetryBudgetTest {
     }
 
     @Test
+    void aTokenGivenBackCanBeTakenAgainButNeverRaisesTheCapacity() {
+        RetryBudget budget = new RetryBudget(1, Duration.ofMinutes(10), Clock.fixed(Instant.parse("2026-11-25T06:00:00Z"), ZoneOffset.UTC));
+        budget.giveBack("orders");
+        assertThat(budget.tryAcquire("orders")).isTrue();
+        assertThat(budget.tryAcquire("orders")).isFalse();
+        budget.giveBack("orders");
+        budget.giveBack("orders");
+        assertThat(budget.tryAcquire("orders")).isTrue();
+        assertThat(budget.tryAcquire("orders")).isFalse();
+    }
+
+    @Test
     void alarmNamesAreTruncatedToCloudWatchsLimit() {
         assertThat(AlarmManager.alarmName("orders")).isEqualTo("stepconnect-orders-failures");
         String longName = AlarmManager.alarmName("x".repeat(300));
