@@ -310,6 +310,30 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void neverUpdatesOrDeletesAConnectionThatAnotherResourceOwnsByNow() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-reused");
+        // Ours was deleted outside CloudFormation; another stack's resource has created the name since.
+        String foreignDescription = "other team " + OwnershipMarker.of(stackId + "-other", "PartnerConnection", "r1").render();
+        events.createConnection(r -> r.name(name).description(foreignDescription).authorizationType("API_KEY")
+                .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-other").apiKeyValue("other-value-456"))));
+        secretValues.add("other-value-456");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, "ours");
+
+        JsonObject updated = invoke(handler, event("Update", name, properties, properties));
+        assertThat(updated.string("Status")).contains("FAILED");
+        assertThat(updated.string("PhysicalResourceId")).contains(name);
+        assertThat(updated.string("Reason").orElseThrow()).startsWith("Name: connection " + name + " now belongs to another");
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(foreignDescription);
+
+        JsonObject deleted = invoke(handler, event("Delete", name, properties, null));
+        assertThat(deleted.string("Status")).contains("SUCCESS");
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(foreignDescription);
+        cleanUp(name);
+    }
+
+    @Test
     void aCreateFromAnotherRequestOfTheSameStackDoesNotTakeOverEither() {
         String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
         String name = AwsEmulator.uniqueName("sc-other-req");
