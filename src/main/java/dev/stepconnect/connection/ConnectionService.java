@@ -56,19 +56,15 @@ public final class ConnectionService {
     public ConnectionDescription updateInPlace(ConnectionProperties properties, OwnershipMarker ours,
                                                Optional<String> previouslyLinkedSecret, Deadline deadline) {
         String name = properties.name();
-        String description = markers.descriptionOf(name).orElseThrow(() -> new ConnectionConflictException(
-                "connection " + name + " no longer exists (deleted outside CloudFormation); change Name to create a new one"));
-        Optional<OwnershipMarker> existing = OwnershipMarker.find(description);
-        if (!TakeoverGuard.mayManage(existing, ours)) {
-            throw new ConnectionConflictException(ConnectionProperties.NAME + ": connection " + name + " now belongs to"
-                    + " another stack resource (it was deleted outside CloudFormation and the name reused); StepConnect"
-                    + " never takes over a connection it does not own. Change Name to create a new one");
-        }
-        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
-        gateway.update(spec(properties, existing.orElse(ours), credential));
-        ConnectionDescription ready = gateway.awaitReady(name, waitDeadline(deadline));
-        if (properties.linkSecretForRotation()) {
-            secrets.link(properties.credentialsSecretId(), name);
+        Optional<String> description = markers.descriptionOf(name);
+        ConnectionDescription ready;
+        if (description.isEmpty()) {
+            // Deleted outside CloudFormation. Failing would not help: the rollback Update would find it
+            // missing too and leave the stack in UPDATE_ROLLBACK_FAILED. The name is free, so recreate it.
+            LOG.warn("connection no longer exists; recreating it", "connectionName", name);
+            ready = createOrResume(properties, ours, true, deadline);
+        } else {
+            ready = updateOwned(properties, ours, description.get(), deadline);
         }
         previouslyLinkedSecret
                 .filter(secret -> !properties.linkSecretForRotation() || !secret.equals(properties.credentialsSecretId()))
@@ -104,6 +100,24 @@ public final class ConnectionService {
         boolean existed = gateway.delete(name);
         LOG.info("connection deleted", "connectionName", name, "existed", existed);
         linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
+    }
+
+    private ConnectionDescription updateOwned(ConnectionProperties properties, OwnershipMarker ours,
+                                              String description, Deadline deadline) {
+        String name = properties.name();
+        Optional<OwnershipMarker> existing = OwnershipMarker.find(description);
+        if (!TakeoverGuard.mayManage(existing, ours)) {
+            throw new ConnectionConflictException(ConnectionProperties.NAME + ": connection " + name + " now belongs to"
+                    + " another stack resource (it was deleted outside CloudFormation and the name reused); StepConnect"
+                    + " never takes over a connection it does not own. Change Name to create a new one");
+        }
+        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
+        gateway.update(spec(properties, existing.orElse(ours), credential));
+        ConnectionDescription ready = gateway.awaitReady(name, waitDeadline(deadline));
+        if (properties.linkSecretForRotation()) {
+            secrets.link(properties.credentialsSecretId(), name);
+        }
+        return ready;
     }
 
     private ConnectionDescription createOrResume(ConnectionProperties properties, OwnershipMarker ours,

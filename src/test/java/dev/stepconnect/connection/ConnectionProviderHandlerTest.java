@@ -19,6 +19,7 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
@@ -306,6 +307,28 @@ class ConnectionProviderHandlerTest {
                 secretArn, null), null));
         assertThat(deleted.string("Status")).contains("SUCCESS");
         assertThat(describe(name)).isPresent();
+        cleanUp(name);
+    }
+
+    @Test
+    void anUpdateRecreatesAConnectionDeletedOutsideCloudFormation() {
+        String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
+        String name = AwsEmulator.uniqueName("sc-recreate");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.BASIC, secretArn, "v1");
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+        cleanUp(name);
+        Eventually.await(Duration.ofSeconds(60), () -> describe(name), Optional::isEmpty);
+
+        // Failing here would fail the rollback Update as well and leave the stack UPDATE_ROLLBACK_FAILED.
+        Map<String, Object> after = properties(name, AuthorizationType.BASIC, secretArn, "v2");
+        JsonObject answer = invoke(handler, event("Update", name, after, before));
+
+        assertSuccess(answer, name);
+        DescribeConnectionResponse recreated = describe(name).orElseThrow();
+        assertThat(recreated.connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
+        assertThat(recreated.description()).startsWith("v2 [stepconnect:owner=");
+        assertThat(answer.requiredObject("Data").string("Arn")).contains(recreated.connectionArn());
         cleanUp(name);
     }
 
