@@ -311,6 +311,27 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void changingTheAuthorizationTypeUpdatesTheSameConnectionInPlace() {
+        String basicSecret = createSecret(credential(AuthorizationType.BASIC, "v1"));
+        String apiKeySecret = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-retype");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.BASIC, basicSecret, null);
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+        String arn = describe(name).orElseThrow().connectionArn();
+
+        Map<String, Object> after = properties(name, AuthorizationType.API_KEY, apiKeySecret, null);
+        JsonObject answer = invoke(handler, event("Update", name, after, before));
+
+        assertSuccess(answer, name);
+        DescribeConnectionResponse retyped = describe(name).orElseThrow();
+        assertThat(retyped.connectionArn()).isEqualTo(arn);
+        assertThat(retyped.authorizationTypeAsString()).isEqualTo("API_KEY");
+        assertThat(answer.requiredObject("Data").string("AuthorizationType")).contains("API_KEY");
+        cleanUp(name);
+    }
+
+    @Test
     void anUpdateRecreatesAConnectionDeletedOutsideCloudFormation() {
         String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
         String name = AwsEmulator.uniqueName("sc-recreate");
