@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The protocol guarantees, with plain in-memory providers (no AWS involved). */
 class CustomResourceRunnerTest {
@@ -97,7 +100,7 @@ class CustomResourceRunnerTest {
         CustomResourceProvider slow = new CustomResourceProvider() {
             @Override
             public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
-                sleep(Duration.ofMillis(2500));
+                sleep(Duration.ofMillis(1300));
                 return CustomResourceResponse.success("created-late", Map.of(), false);
             }
 
@@ -119,6 +122,33 @@ class CustomResourceRunnerTest {
         assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
         assertThat(body.string("PhysicalResourceId").orElseThrow()).startsWith(FailedCreateMarker.PREFIX);
         assertThat(abandoned).containsExactly("created-late");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void returnsBeforeTheLambdaDeadlineWhileTheProviderIsStuck() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CustomResourceProvider stuck = provider((request, deadline) -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CustomResourceResponse.success("never-reported", Map.of(), false);
+        });
+
+        // Were the function still inside the provider at its deadline, Lambda would kill it and retry the
+        // request: a second answer to a request the timer has already answered.
+        run(stuck, event("Create", null), Duration.ofSeconds(2));
+
+        assertThat(entered.await(0, TimeUnit.SECONDS)).isTrue();
+        assertThat(release.getCount()).isEqualTo(1);
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
+        release.countDown();
     }
 
     @Test
