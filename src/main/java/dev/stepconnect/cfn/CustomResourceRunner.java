@@ -63,8 +63,10 @@ public final class CustomResourceRunner {
         }
         ResponseTarget target = maybeTarget.get();
         Duration returnMargin = timerMargin.dividedBy(4);
+        Deadline answerDue = serviceTimeout(event).map(timeout -> Deadline.in(timeout, clock).min(lambdaDeadline))
+                .orElse(lambdaDeadline);
         Invocation invocation = new Invocation(parsed, target, failurePhysicalId(event, target),
-                new Responder(target, sender), new CountDownLatch(1), context, lambdaDeadline,
+                new Responder(target, sender), new CountDownLatch(1), context, answerDue,
                 lambdaDeadline.minus(returnMargin), started);
         startDeadlineTimer(invocation);
         // The work runs on its own thread so that this one can return before the Lambda deadline even when
@@ -90,7 +92,7 @@ public final class CustomResourceRunner {
             }
             request = CustomResourceRequest.parse(event);
             resolved = provider.get();
-            response = resolved.handle(request, invocation.lambdaDeadline().minus(timerMargin));
+            response = resolved.handle(request, invocation.answerDue().minus(timerMargin));
         } catch (Throwable failure) {
             response = CustomResourceResponse.failed(invocation.failureId(),
                     explain(failure, resolved, invocation.context()));
@@ -132,7 +134,7 @@ public final class CustomResourceRunner {
     }
 
     private void startDeadlineTimer(Invocation invocation) {
-        long delayMillis = Math.max(0, invocation.lambdaDeadline().minus(timerMargin).remaining().toMillis());
+        long delayMillis = Math.max(0, invocation.answerDue().minus(timerMargin).remaining().toMillis());
         Thread timer = new Thread(() -> {
             try {
                 if (invocation.finished().await(delayMillis, TimeUnit.MILLISECONDS)) {
@@ -143,8 +145,9 @@ public final class CustomResourceRunner {
             }
             CustomResourceResponse timedOut = CustomResourceResponse.failed(invocation.failureId(),
                     "the provider did not finish in time: it answered FAILED " + timerMargin.toSeconds()
-                            + " s before the function timeout to keep the stack from waiting; raise the function's"
-                            + " Timeout or check that the AWS APIs it calls are reachable");
+                            + " s before the function timeout (or the resource's ServiceTimeout) to keep the stack from"
+                            + " waiting; raise the function's Timeout or ServiceTimeout, or check that the AWS APIs it"
+                            + " calls are reachable");
             if (invocation.responder().answer(timedOut, invocation.answerDeadline())) {
                 logOutcome(invocation.parsed().event(), invocation.target(), timedOut, invocation.started(), "TIMED_OUT");
             }
@@ -154,12 +157,27 @@ public final class CustomResourceRunner {
     }
 
     /**
-     * One request being answered. {@code answerDeadline}: the last moment for an answer's PUT, a little
+     * One request being answered. {@code answerDue}: when CloudFormation stops waiting or the function
+     * ends, whichever is first. {@code answerDeadline}: the last moment for an answer's PUT, a little
      * before the Lambda deadline so that the function can still return.
      */
     private record Invocation(ParsedEvent parsed, ResponseTarget target, String failureId, Responder responder,
-                              CountDownLatch finished, Context context, Deadline lambdaDeadline,
+                              CountDownLatch finished, Context context, Deadline answerDue,
                               Deadline answerDeadline, long started) {
+    }
+
+    /**
+     * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
+     * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
+     */
+    private static Optional<Duration> serviceTimeout(JsonObject event) {
+        try {
+            Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
+            long seconds = value == null ? 0 : Long.parseLong(String.valueOf(value).trim());
+            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (RuntimeException unusable) {
+            return Optional.empty();
+        }
     }
 
     private static String explain(Throwable failure, CustomResourceProvider provider, Context context) {

@@ -97,23 +97,7 @@ class CustomResourceRunnerTest {
     @Test
     void theTimerAnswersBeforeTheDeadlineAndTheLateResultIsDroppedAndUndone() {
         List<String> abandoned = new CopyOnWriteArrayList<>();
-        CustomResourceProvider slow = new CustomResourceProvider() {
-            @Override
-            public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
-                sleep(Duration.ofMillis(1300));
-                return CustomResourceResponse.success("created-late", Map.of(), false);
-            }
-
-            @Override
-            public Optional<String> explain(Throwable failure) {
-                return Optional.empty();
-            }
-
-            @Override
-            public void abandoned(CustomResourceRequest request, CustomResourceResponse lateResponse) {
-                abandoned.add(lateResponse.physicalResourceId());
-            }
-        };
+        CustomResourceProvider slow = succeedsLate(Duration.ofMillis(1300), abandoned);
         new CustomResourceRunner(() -> slow, sender, Duration.ofMillis(1000), Clock.systemUTC())
                 .run(input(event("Create", null)), new TestContext(Duration.ofSeconds(2)));
 
@@ -121,6 +105,23 @@ class CustomResourceRunnerTest {
         assertThat(body.string("Status")).contains("FAILED");
         assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
         assertThat(body.string("PhysicalResourceId").orElseThrow()).startsWith(FailedCreateMarker.PREFIX);
+        assertThat(abandoned).containsExactly("created-late");
+    }
+
+    @Test
+    void theTimerAlsoBeatsAShorterServiceTimeout() {
+        List<String> abandoned = new CopyOnWriteArrayList<>();
+        CustomResourceProvider slow = succeedsLate(Duration.ofMillis(2500), abandoned);
+        Map<String, Object> event = new LinkedHashMap<>(Json.parseObject(event("Create", null)).asMap());
+        event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "ServiceTimeout", "2"));
+
+        // CloudFormation stops waiting after ServiceTimeout, long before this function's own timeout.
+        run(slow, Json.write(event), Duration.ofSeconds(60));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
         assertThat(abandoned).containsExactly("created-late");
     }
 
@@ -246,6 +247,27 @@ class CustomResourceRunnerTest {
             @Override
             public Optional<String> explain(Throwable failure) {
                 return Optional.empty();
+            }
+        };
+    }
+
+    /** Succeeds with "created-late" after {@code delay}, recording each late result it is asked to undo. */
+    private static CustomResourceProvider succeedsLate(Duration delay, List<String> abandoned) {
+        return new CustomResourceProvider() {
+            @Override
+            public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
+                sleep(delay);
+                return CustomResourceResponse.success("created-late", Map.of(), false);
+            }
+
+            @Override
+            public Optional<String> explain(Throwable failure) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void abandoned(CustomResourceRequest request, CustomResourceResponse lateResponse) {
+                abandoned.add(lateResponse.physicalResourceId());
             }
         };
     }
