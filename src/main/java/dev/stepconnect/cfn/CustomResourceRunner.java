@@ -63,10 +63,14 @@ public final class CustomResourceRunner {
         }
         ResponseTarget target = maybeTarget.get();
         Duration returnMargin = timerMargin.dividedBy(4);
-        Deadline answerDue = serviceTimeout(event).map(timeout -> Deadline.in(timeout, clock).min(lambdaDeadline))
-                .orElse(lambdaDeadline);
+        Deadline workDeadline = lambdaDeadline.minus(timerMargin);
+        Optional<Duration> serviceTimeout = serviceTimeout(event);
+        if (serviceTimeout.isPresent()) {
+            Duration margin = min(timerMargin, serviceTimeout.get().dividedBy(4));
+            workDeadline = workDeadline.min(Deadline.in(serviceTimeout.get().minus(margin), clock));
+        }
         Invocation invocation = new Invocation(parsed, target, failurePhysicalId(event, target),
-                new Responder(target, sender), new CountDownLatch(1), context, answerDue,
+                new Responder(target, sender), new CountDownLatch(1), context, workDeadline,
                 lambdaDeadline.minus(returnMargin), started);
         startDeadlineTimer(invocation);
         // The work runs on its own thread so that this one can return before the Lambda deadline even when
@@ -92,7 +96,7 @@ public final class CustomResourceRunner {
             }
             request = CustomResourceRequest.parse(event);
             resolved = provider.get();
-            response = resolved.handle(request, invocation.answerDue().minus(timerMargin));
+            response = resolved.handle(request, invocation.workDeadline());
         } catch (Throwable failure) {
             response = CustomResourceResponse.failed(invocation.failureId(),
                     explain(failure, resolved, invocation.context()));
@@ -134,7 +138,7 @@ public final class CustomResourceRunner {
     }
 
     private void startDeadlineTimer(Invocation invocation) {
-        long delayMillis = Math.max(0, invocation.answerDue().minus(timerMargin).remaining().toMillis());
+        long delayMillis = invocation.workDeadline().remaining().toMillis();
         Thread timer = new Thread(() -> {
             try {
                 if (invocation.finished().await(delayMillis, TimeUnit.MILLISECONDS)) {
@@ -144,10 +148,9 @@ public final class CustomResourceRunner {
                 return;
             }
             CustomResourceResponse timedOut = CustomResourceResponse.failed(invocation.failureId(),
-                    "the provider did not finish in time: it answered FAILED " + timerMargin.toSeconds()
-                            + " s before the function timeout (or the resource's ServiceTimeout) to keep the stack from"
-                            + " waiting; raise the function's Timeout or ServiceTimeout, or check that the AWS APIs it"
-                            + " calls are reachable");
+                    "the provider did not finish in time: it answered FAILED shortly before the function timeout (or"
+                            + " the resource's ServiceTimeout) to keep the stack from waiting; raise the function's"
+                            + " Timeout or ServiceTimeout, or check that the AWS APIs it calls are reachable");
             if (invocation.responder().answer(timedOut, invocation.answerDeadline())) {
                 logOutcome(invocation.parsed().event(), invocation.target(), timedOut, invocation.started(), "TIMED_OUT");
             }
@@ -157,12 +160,13 @@ public final class CustomResourceRunner {
     }
 
     /**
-     * One request being answered. {@code answerDue}: when CloudFormation stops waiting or the function
-     * ends, whichever is first. {@code answerDeadline}: the last moment for an answer's PUT, a little
-     * before the Lambda deadline so that the function can still return.
+     * One request being answered. {@code workDeadline}: when the timer answers FAILED, early enough for
+     * its PUT to land before the function ends or CloudFormation stops waiting (ServiceTimeout).
+     * {@code answerDeadline}: the last moment for an answer's PUT, a little before the Lambda deadline
+     * so that the function can still return.
      */
     private record Invocation(ParsedEvent parsed, ResponseTarget target, String failureId, Responder responder,
-                              CountDownLatch finished, Context context, Deadline answerDue,
+                              CountDownLatch finished, Context context, Deadline workDeadline,
                               Deadline answerDeadline, long started) {
     }
 
@@ -170,6 +174,10 @@ public final class CustomResourceRunner {
      * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
      * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
      */
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private static Optional<Duration> serviceTimeout(JsonObject event) {
         try {
             Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
