@@ -62,36 +62,58 @@ public final class CustomResourceRunner {
             return;
         }
         ResponseTarget target = maybeTarget.get();
-        String failureId = failurePhysicalId(event, target);
-        Responder responder = new Responder(target, sender);
-        CountDownLatch finished = new CountDownLatch(1);
-        startDeadlineTimer(responder, finished, lambdaDeadline, failureId, event, started);
+        Duration returnMargin = timerMargin.dividedBy(4);
+        Deadline workDeadline = lambdaDeadline.minus(timerMargin);
+        Optional<Duration> serviceTimeout = serviceTimeout(event);
+        if (serviceTimeout.isPresent()) {
+            Duration margin = min(timerMargin, serviceTimeout.get().dividedBy(4));
+            workDeadline = workDeadline.min(Deadline.in(serviceTimeout.get().minus(margin), clock));
+        }
+        Invocation invocation = new Invocation(parsed, target, failurePhysicalId(event, target),
+                new Responder(target, sender), new CountDownLatch(1), context, workDeadline,
+                lambdaDeadline.minus(returnMargin), started);
+        startDeadlineTimer(invocation);
+        // The work runs on its own thread so that this one can return before the Lambda deadline even when
+        // an AWS call hangs: a timed-out invocation is retried by Lambda, and the retry would send
+        // CloudFormation a second answer for a request the timer has already answered.
+        if (!runUntil(() -> process(invocation), invocation.answerDeadline())) {
+            invocation.responder().awaitDelivery(lambdaDeadline.minus(returnMargin.dividedBy(2)).remaining());
+            LOG.warn("provider still working at the function deadline; returning with the timer's answer",
+                    "requestType", field(event, "RequestType"), "logicalResourceId", target.logicalResourceId(),
+                    "stackId", target.stackId(), "durationMs", millisSince(started));
+        }
+    }
 
+    private void process(Invocation invocation) {
+        JsonObject event = invocation.parsed().event();
+        ResponseTarget target = invocation.target();
         CustomResourceRequest request = null;
         CustomResourceProvider resolved = null;
         CustomResourceResponse response;
         try {
-            if (parsed.malformed()) {
+            if (invocation.parsed().malformed()) {
                 throw new InvalidRequestException("the event is not valid JSON");
             }
             request = CustomResourceRequest.parse(event);
             resolved = provider.get();
-            response = resolved.handle(request, lambdaDeadline.minus(timerMargin));
+            response = resolved.handle(request, invocation.workDeadline());
         } catch (Throwable failure) {
-            response = CustomResourceResponse.failed(failureId, explain(failure, resolved, context));
+            response = CustomResourceResponse.failed(invocation.failureId(),
+                    explain(failure, resolved, invocation.context()));
             LOG.error("request failed", failure, "requestType", field(event, "RequestType"),
                     "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
         }
-        boolean answeredHere = responder.answer(response, lambdaDeadline);
-        finished.countDown();
+        boolean answeredHere = invocation.responder().answer(response, invocation.answerDeadline());
+        invocation.finished().countDown();
         if (answeredHere) {
-            logOutcome(event, target, response, started, response.succeeded() ? "SUCCESS" : "FAILED");
+            logOutcome(event, target, response, invocation.started(), response.succeeded() ? "SUCCESS" : "FAILED");
             return;
         }
-        responder.awaitDelivery(lambdaDeadline.remaining());
+        invocation.responder().awaitDelivery(invocation.answerDeadline().remaining());
         LOG.warn("result arrived after the deadline timer had answered FAILED; result dropped",
                 "requestType", field(event, "RequestType"), "logicalResourceId", target.logicalResourceId(),
-                "stackId", target.stackId(), "lateStatus", response.status().name(), "durationMs", millisSince(started));
+                "stackId", target.stackId(), "lateStatus", response.status().name(),
+                "durationMs", millisSince(invocation.started()));
         if (response.succeeded() && request != null && resolved != null) {
             try {
                 resolved.abandoned(request, response);
@@ -102,28 +124,68 @@ public final class CustomResourceRunner {
         }
     }
 
-    private void startDeadlineTimer(Responder responder, CountDownLatch finished, Deadline lambdaDeadline,
-                                    String failureId, JsonObject event, long started) {
-        long delayMillis = Math.max(0, lambdaDeadline.minus(timerMargin).remaining().toMillis());
+    /** Runs {@code work} on its own thread; false when it is still running at {@code deadline}. */
+    private static boolean runUntil(Runnable work, Deadline deadline) {
+        Thread worker = new Thread(work, "cfn-provider");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            worker.join(Math.max(1, deadline.remaining().toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !worker.isAlive();
+    }
+
+    private void startDeadlineTimer(Invocation invocation) {
+        long delayMillis = invocation.workDeadline().remaining().toMillis();
         Thread timer = new Thread(() -> {
             try {
-                if (finished.await(delayMillis, TimeUnit.MILLISECONDS)) {
+                if (invocation.finished().await(delayMillis, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {
                 return;
             }
-            CustomResourceResponse timedOut = CustomResourceResponse.failed(failureId,
-                    "the provider did not finish in time: it answered FAILED " + timerMargin.toSeconds()
-                            + " s before the function timeout to keep the stack from waiting; raise the function's"
-                            + " Timeout or check that the AWS APIs it calls are reachable");
-            if (responder.answer(timedOut, lambdaDeadline)) {
-                ResponseTarget target = CustomResourceRequest.target(event).orElseThrow();
-                logOutcome(event, target, timedOut, started, "TIMED_OUT");
+            CustomResourceResponse timedOut = CustomResourceResponse.failed(invocation.failureId(),
+                    "the provider did not finish in time: it answered FAILED shortly before the function timeout (or"
+                            + " the resource's ServiceTimeout) to keep the stack from waiting; raise the function's"
+                            + " Timeout or ServiceTimeout, or check that the AWS APIs it calls are reachable");
+            if (invocation.responder().answer(timedOut, invocation.answerDeadline())) {
+                logOutcome(invocation.parsed().event(), invocation.target(), timedOut, invocation.started(), "TIMED_OUT");
             }
         }, "cfn-deadline-timer");
         timer.setDaemon(true);
         timer.start();
+    }
+
+    /**
+     * One request being answered. {@code workDeadline}: when the timer answers FAILED, early enough for
+     * its PUT to land before the function ends or CloudFormation stops waiting (ServiceTimeout).
+     * {@code answerDeadline}: the last moment for an answer's PUT, a little before the Lambda deadline
+     * so that the function can still return.
+     */
+    private record Invocation(ParsedEvent parsed, ResponseTarget target, String failureId, Responder responder,
+                              CountDownLatch finished, Context context, Deadline workDeadline,
+                              Deadline answerDeadline, long started) {
+    }
+
+    /**
+     * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
+     * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
+     */
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Optional<Duration> serviceTimeout(JsonObject event) {
+        try {
+            Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
+            long seconds = value == null ? 0 : Long.parseLong(String.valueOf(value).trim());
+            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (RuntimeException unusable) {
+            return Optional.empty();
+        }
     }
 
     private static String explain(Throwable failure, CustomResourceProvider provider, Context context) {

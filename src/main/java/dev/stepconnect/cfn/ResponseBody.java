@@ -54,14 +54,19 @@ public final class ResponseBody {
                 "the provider produced an empty or oversized PhysicalResourceId");
     }
 
-    /** The longest prefix of the reason (whole code points) that fits, followed by the truncation marker. */
+    /**
+     * The longest prefix of the reason (whole code points) that fits, followed by the truncation marker.
+     * When the echoed ids alone exceed the limit (only a forged request has such ids) no Reason can fit:
+     * the bare marker is sent rather than looping, and CloudFormation would reject nothing real.
+     */
     private static String truncateReason(ResponseTarget target, CustomResourceResponse response) {
         String reason = response.reason() == null ? "" : response.reason();
         int budget = MAX_BYTES - bytes(json(target, response, "")) - bytes(TRUNCATED);
         while (true) {
-            String cut = prefixWithin(reason, budget) + TRUNCATED;
+            String kept = prefixWithin(reason, budget);
+            String cut = kept + TRUNCATED;
             int excess = bytes(json(target, response, cut)) - MAX_BYTES;
-            if (excess <= 0) {
+            if (excess <= 0 || kept.isEmpty()) {
                 return cut;
             }
             budget -= excess;

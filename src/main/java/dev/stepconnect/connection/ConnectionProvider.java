@@ -59,7 +59,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
         String name = request.physicalResourceId();
         // A failed Create's marker, or an id that cannot be a connection name, names nothing to delete.
         if (!FailedCreateMarker.isMarker(name) && ConnectionProperties.isValidConnectionName(name)) {
-            service.delete(name, ConnectionProperties.linkedSecretOf(request.properties()));
+            service.delete(name, marker(request), ConnectionProperties.linkedSecretOf(request.properties()));
         }
         return CustomResourceResponse.success(name, Map.of(), false);
     }

@@ -56,14 +56,15 @@ public final class ConnectionService {
     public ConnectionDescription updateInPlace(ConnectionProperties properties, OwnershipMarker ours,
                                                Optional<String> previouslyLinkedSecret, Deadline deadline) {
         String name = properties.name();
-        String description = markers.descriptionOf(name).orElseThrow(() -> new ConnectionConflictException(
-                "connection " + name + " no longer exists (deleted outside CloudFormation); change Name to create a new one"));
-        OwnershipMarker marker = OwnershipMarker.find(description).orElse(ours);
-        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
-        gateway.update(spec(properties, marker, credential));
-        ConnectionDescription ready = gateway.awaitReady(name, waitDeadline(deadline));
-        if (properties.linkSecretForRotation()) {
-            secrets.link(properties.credentialsSecretId(), name);
+        Optional<String> description = markers.descriptionOf(name);
+        ConnectionDescription ready;
+        if (description.isEmpty()) {
+            // Deleted outside CloudFormation. Failing would not help: the rollback Update would find it
+            // missing too and leave the stack in UPDATE_ROLLBACK_FAILED. The name is free, so recreate it.
+            LOG.warn("connection no longer exists; recreating it", "connectionName", name);
+            ready = createOrResume(properties, ours, true, deadline);
+        } else {
+            ready = updateOwned(properties, ours, description.get(), deadline);
         }
         previouslyLinkedSecret
                 .filter(secret -> !properties.linkSecretForRotation() || !secret.equals(properties.credentialsSecretId()))
@@ -71,10 +72,16 @@ public final class ConnectionService {
         return ready;
     }
 
-    /** Deletes the connection (already gone is fine) and removes it from the secret's rotation tag. */
-    public void delete(String name, Optional<String> linkedSecret) {
-        boolean existed = gateway.delete(name);
-        LOG.info("connection deleted", "connectionName", name, "existed", existed);
+    /**
+     * Deletes the connection (already gone is fine) unless another stack resource owns it by now, and
+     * removes it from the secret's rotation tag.
+     */
+    public void delete(String name, OwnershipMarker ours, Optional<String> linkedSecret) {
+        if (TakeoverGuard.mayManage(markers.descriptionOf(name).flatMap(OwnershipMarker::find), ours)) {
+            deleteOwned(name, linkedSecret);
+            return;
+        }
+        LOG.warn("connection now belongs to another stack resource; left in place", "connectionName", name);
         linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
     }
 
@@ -85,8 +92,32 @@ public final class ConnectionService {
     public void undoIfCreatedBy(String name, OwnershipMarker ours, Optional<String> linkedSecret) {
         Optional<OwnershipMarker> marker = markers.descriptionOf(name).flatMap(OwnershipMarker::find);
         if (marker.isPresent() && marker.get().sameRequest(ours)) {
-            delete(name, linkedSecret);
+            deleteOwned(name, linkedSecret);
         }
+    }
+
+    private void deleteOwned(String name, Optional<String> linkedSecret) {
+        boolean existed = gateway.delete(name);
+        LOG.info("connection deleted", "connectionName", name, "existed", existed);
+        linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
+    }
+
+    private ConnectionDescription updateOwned(ConnectionProperties properties, OwnershipMarker ours,
+                                              String description, Deadline deadline) {
+        String name = properties.name();
+        Optional<OwnershipMarker> existing = OwnershipMarker.find(description);
+        if (!TakeoverGuard.mayManage(existing, ours)) {
+            throw new ConnectionConflictException(ConnectionProperties.NAME + ": connection " + name + " now belongs to"
+                    + " another stack resource (it was deleted outside CloudFormation and the name reused); StepConnect"
+                    + " never takes over a connection it does not own. Change Name to create a new one");
+        }
+        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
+        gateway.update(spec(properties, existing.orElse(ours), credential));
+        ConnectionDescription ready = gateway.awaitReady(name, waitDeadline(deadline));
+        if (properties.linkSecretForRotation()) {
+            secrets.link(properties.credentialsSecretId(), name);
+        }
+        return ready;
     }
 
     private ConnectionDescription createOrResume(ConnectionProperties properties, OwnershipMarker ours,

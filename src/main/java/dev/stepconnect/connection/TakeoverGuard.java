@@ -34,4 +34,15 @@ public final class TakeoverGuard {
         }
         return Decision.REFUSE;
     }
+
+    /**
+     * Whether the connection a resource's PhysicalResourceId names may still be updated or deleted by
+     * it. Another resource's marker means the connection was deleted outside CloudFormation and its
+     * name reused since: it is no longer ours. No marker at all is most likely a hand-edited
+     * Description, so the connection stays manageable rather than leaving the stack unable to update,
+     * roll back or delete.
+     */
+    public static boolean mayManage(Optional<OwnershipMarker> existing, OwnershipMarker ours) {
+        return existing.map(ours::sameOwner).orElse(true);
+    }
 }

@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The protocol guarantees, with plain in-memory providers (no AWS involved). */
 class CustomResourceRunnerTest {
@@ -94,23 +97,7 @@ class CustomResourceRunnerTest {
     @Test
     void theTimerAnswersBeforeTheDeadlineAndTheLateResultIsDroppedAndUndone() {
         List<String> abandoned = new CopyOnWriteArrayList<>();
-        CustomResourceProvider slow = new CustomResourceProvider() {
-            @Override
-            public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
-                sleep(Duration.ofMillis(2500));
-                return CustomResourceResponse.success("created-late", Map.of(), false);
-            }
-
-            @Override
-            public Optional<String> explain(Throwable failure) {
-                return Optional.empty();
-            }
-
-            @Override
-            public void abandoned(CustomResourceRequest request, CustomResourceResponse lateResponse) {
-                abandoned.add(lateResponse.physicalResourceId());
-            }
-        };
+        CustomResourceProvider slow = succeedsLate(Duration.ofMillis(1300), abandoned);
         new CustomResourceRunner(() -> slow, sender, Duration.ofMillis(1000), Clock.systemUTC())
                 .run(input(event("Create", null)), new TestContext(Duration.ofSeconds(2)));
 
@@ -119,6 +106,50 @@ class CustomResourceRunnerTest {
         assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
         assertThat(body.string("PhysicalResourceId").orElseThrow()).startsWith(FailedCreateMarker.PREFIX);
         assertThat(abandoned).containsExactly("created-late");
+    }
+
+    @Test
+    void theTimerAlsoBeatsAShorterServiceTimeout() {
+        List<String> abandoned = new CopyOnWriteArrayList<>();
+        CustomResourceProvider slow = succeedsLate(Duration.ofMillis(2500), abandoned);
+        Map<String, Object> event = new LinkedHashMap<>(Json.parseObject(event("Create", null)).asMap());
+        event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "ServiceTimeout", "2"));
+
+        // CloudFormation stops waiting after ServiceTimeout, long before this function's own timeout.
+        run(slow, Json.write(event), Duration.ofSeconds(60));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
+        assertThat(abandoned).containsExactly("created-late");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void returnsBeforeTheLambdaDeadlineWhileTheProviderIsStuck() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CustomResourceProvider stuck = provider((request, deadline) -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CustomResourceResponse.success("never-reported", Map.of(), false);
+        });
+
+        // Were the function still inside the provider at its deadline, Lambda would kill it and retry the
+        // request: a second answer to a request the timer has already answered.
+        run(stuck, event("Create", null), Duration.ofSeconds(2));
+
+        assertThat(entered.await(0, TimeUnit.SECONDS)).isTrue();
+        assertThat(release.getCount()).isEqualTo(1);
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("did not finish in time");
+        release.countDown();
     }
 
     @Test
@@ -216,6 +247,27 @@ class CustomResourceRunnerTest {
             @Override
             public Optional<String> explain(Throwable failure) {
                 return Optional.empty();
+            }
+        };
+    }
+
+    /** Succeeds with "created-late" after {@code delay}, recording each late result it is asked to undo. */
+    private static CustomResourceProvider succeedsLate(Duration delay, List<String> abandoned) {
+        return new CustomResourceProvider() {
+            @Override
+            public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
+                sleep(delay);
+                return CustomResourceResponse.success("created-late", Map.of(), false);
+            }
+
+            @Override
+            public Optional<String> explain(Throwable failure) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void abandoned(CustomResourceRequest request, CustomResourceResponse lateResponse) {
+                abandoned.add(lateResponse.physicalResourceId());
             }
         };
     }

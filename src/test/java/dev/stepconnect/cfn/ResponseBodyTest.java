@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ResponseBodyTest {
     private static final ResponseTarget TARGET = new ResponseTarget(URI.create("https://example.com/r"),
@@ -43,6 +44,19 @@ class ResponseBodyTest {
         assertThat(reason).startsWith(kept);
         assertThat(kept.length()).isGreaterThan(1000);
         assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).isFalse();
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void stillRendersWhenTheEchoedIdsAloneExceedTheLimit() {
+        ResponseTarget forged = new ResponseTarget(URI.create("https://example.com/r"), TARGET.stackId(), "req-1",
+                "L".repeat(ResponseBody.MAX_BYTES));
+
+        JsonObject body = Json.parseObject(ResponseBody.render(forged, CustomResourceResponse.failed("orders", "boom")));
+
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason")).hasValue(ResponseBody.TRUNCATED);
+        assertThat(body.string("LogicalResourceId")).contains(forged.logicalResourceId());
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
@@ -310,6 +311,73 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void changingTheAuthorizationTypeUpdatesTheSameConnectionInPlace() {
+        String basicSecret = createSecret(credential(AuthorizationType.BASIC, "v1"));
+        String apiKeySecret = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-retype");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.BASIC, basicSecret, null);
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+        String arn = describe(name).orElseThrow().connectionArn();
+
+        Map<String, Object> after = properties(name, AuthorizationType.API_KEY, apiKeySecret, null);
+        JsonObject answer = invoke(handler, event("Update", name, after, before));
+
+        assertSuccess(answer, name);
+        DescribeConnectionResponse retyped = describe(name).orElseThrow();
+        assertThat(retyped.connectionArn()).isEqualTo(arn);
+        assertThat(retyped.authorizationTypeAsString()).isEqualTo("API_KEY");
+        assertThat(answer.requiredObject("Data").string("AuthorizationType")).contains("API_KEY");
+        cleanUp(name);
+    }
+
+    @Test
+    void anUpdateRecreatesAConnectionDeletedOutsideCloudFormation() {
+        String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
+        String name = AwsEmulator.uniqueName("sc-recreate");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.BASIC, secretArn, "v1");
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+        cleanUp(name);
+        Eventually.await(Duration.ofSeconds(60), () -> describe(name), Optional::isEmpty);
+
+        // Failing here would fail the rollback Update as well and leave the stack UPDATE_ROLLBACK_FAILED.
+        Map<String, Object> after = properties(name, AuthorizationType.BASIC, secretArn, "v2");
+        JsonObject answer = invoke(handler, event("Update", name, after, before));
+
+        assertSuccess(answer, name);
+        DescribeConnectionResponse recreated = describe(name).orElseThrow();
+        assertThat(recreated.connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
+        assertThat(recreated.description()).startsWith("v2 [stepconnect:owner=");
+        assertThat(answer.requiredObject("Data").string("Arn")).contains(recreated.connectionArn());
+        cleanUp(name);
+    }
+
+    @Test
+    void neverUpdatesOrDeletesAConnectionThatAnotherResourceOwnsByNow() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-reused");
+        // Ours was deleted outside CloudFormation; another stack's resource has created the name since.
+        String foreignDescription = "other team " + OwnershipMarker.of(stackId + "-other", "PartnerConnection", "r1").render();
+        events.createConnection(r -> r.name(name).description(foreignDescription).authorizationType("API_KEY")
+                .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-other").apiKeyValue("other-value-456"))));
+        secretValues.add("other-value-456");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, "ours");
+
+        JsonObject updated = invoke(handler, event("Update", name, properties, properties));
+        assertThat(updated.string("Status")).contains("FAILED");
+        assertThat(updated.string("PhysicalResourceId")).contains(name);
+        assertThat(updated.string("Reason").orElseThrow()).startsWith("Name: connection " + name + " now belongs to another");
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(foreignDescription);
+
+        JsonObject deleted = invoke(handler, event("Delete", name, properties, null));
+        assertThat(deleted.string("Status")).contains("SUCCESS");
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(foreignDescription);
+        cleanUp(name);
+    }
+
+    @Test
     void aCreateFromAnotherRequestOfTheSameStackDoesNotTakeOverEither() {
         String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
         String name = AwsEmulator.uniqueName("sc-other-req");
@@ -458,7 +526,7 @@ class ConnectionProviderHandlerTest {
         try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
             stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                     .withHeader("X-Amz-Target", equalTo("AWSEvents.CreateConnection"))
-                    .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString()).withFixedDelay(3000)));
+                    .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString()).withFixedDelay(1200)));
             stub.proxyUnmatchedTo(AwsEmulator.endpoint());
 
             JsonObject answer = invoke(handler(stub.clients()),
@@ -467,9 +535,10 @@ class ConnectionProviderHandlerTest {
 
             assertFailedCreate(answer);
             assertThat(answer.string("Reason").orElseThrow()).contains("did not finish in time");
+            // CloudFormation was told FAILED, so it will never delete what the late CreateConnection made.
+            Eventually.await(Duration.ofSeconds(30), () -> describe(name),
+                    d -> d.isEmpty() || d.get().connectionState() == ConnectionState.DELETING);
         }
-        // CloudFormation was told FAILED, so it will never delete what the late CreateConnection made.
-        assertGone(name);
     }
 
     @Test

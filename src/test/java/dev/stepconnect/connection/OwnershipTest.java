@@ -52,4 +52,14 @@ class OwnershipTest {
         assertThat(TakeoverGuard.decide(Optional.of(OwnershipMarker.of(STACK, "OtherConn", "req-1")), ours, true))
                 .isEqualTo(Decision.REFUSE);
     }
+
+    @Test
+    void anExistingResourceManagesItsConnectionUnlessAnotherResourceNowOwnsIt() {
+        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-2");
+
+        assertThat(TakeoverGuard.mayManage(Optional.of(OwnershipMarker.of(STACK, "Conn", "req-1")), ours)).isTrue();
+        assertThat(TakeoverGuard.mayManage(Optional.empty(), ours)).isTrue();
+        assertThat(TakeoverGuard.mayManage(Optional.of(OwnershipMarker.of(OTHER_STACK, "Conn", "req-1")), ours)).isFalse();
+        assertThat(TakeoverGuard.mayManage(Optional.of(OwnershipMarker.of(STACK, "OtherConn", "req-2")), ours)).isFalse();
+    }
 }
