@@ -2,9 +2,12 @@ package dev.stepconnect.eventbridge;
 
 import java.util.Set;
 
-/** What DescribeConnection tells about a connection, as plain values (no write-only fields exist here). */
+/**
+ * What DescribeConnection tells about a connection, as plain values (no write-only fields exist here).
+ * {@code kmsKeyIdentifier} is null for connections encrypted with an AWS owned key.
+ */
 public record ConnectionDescription(String name, String arn, String state, String stateReason,
-                                    String authorizationType, String secretArn) {
+                                    String authorizationType, String secretArn, String kmsKeyIdentifier) {
     private static final Set<String> READY = Set.of("AUTHORIZED", "ACTIVE");
     private static final Set<String> CHANGING = Set.of("CREATING", "UPDATING", "DELETING", "AUTHORIZING", "DEAUTHORIZING");
 

@@ -75,15 +75,19 @@ public final class ConnectionGateway {
 
     /**
      * Puts a new credential on the connection and nothing else: description, invocation parameters
-     * (whose secret values DescribeConnection never returns, so they could not be re-sent faithfully)
-     * and OAuth HTTP parameters stay as they are. SDK failures arrive as {@link ConnectionRequestException}.
+     * (whose secret values DescribeConnection never returns, so they could not be re-sent faithfully),
+     * OAuth HTTP parameters and the KMS key stay as they are. SDK failures arrive as {@link ConnectionRequestException}.
      */
     public void updateCredential(String name, Credential credential) {
         try {
+            // An UpdateConnection without KmsKeyIdentifier means "AWS owned key": re-send the
+            // connection's customer managed key, or a rotation would silently drop it.
+            String kmsKey = describe(name).map(ConnectionDescription::kmsKeyIdentifier).orElse(null);
             events.updateConnection(UpdateConnectionRequest.builder()
                     .name(name)
                     .authorizationType(credential.type().name())
                     .authParameters(updateAuth(credential, null, null))
+                    .kmsKeyIdentifier(kmsKey)
                     .build());
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
@@ -135,7 +139,8 @@ public final class ConnectionGateway {
 
     private static ConnectionDescription toDescription(DescribeConnectionResponse response) {
         return new ConnectionDescription(response.name(), response.connectionArn(), response.connectionStateAsString(),
-                response.stateReason(), response.authorizationTypeAsString(), response.secretArn());
+                response.stateReason(), response.authorizationTypeAsString(), response.secretArn(),
+                response.kmsKeyIdentifier());
     }
 
     private static CreateConnectionAuthRequestParameters createAuth(ConnectionSpec spec) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.testing.AwsEmulator;
+import dev.stepconnect.testing.AwsJsonStub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,35 @@ class ConnectionGatewayTest {
             assertThatThrownBy(() -> gateway.awaitReady(name, Deadline.in(Duration.ofSeconds(1), Clock.systemUTC())))
                     .isInstanceOf(ConnectionNotReadyException.class)
                     .satisfies(e -> assertThat(((ConnectionNotReadyException) e).timedOut()).isFalse());
+        }
+    }
+
+    @Test
+    void aCredentialUpdateKeepsTheConnectionsCustomerManagedKey() {
+        String key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents"); EventBridgeClient events = stub.clients().eventBridge()) {
+            stub.succeed("DescribeConnection", "{\"Name\":\"orders\",\"ConnectionState\":\"AUTHORIZED\","
+                    + "\"AuthorizationType\":\"API_KEY\",\"KmsKeyIdentifier\":\"" + key + "\"}");
+            stub.succeed("UpdateConnection", "{\"ConnectionState\":\"UPDATING\"}");
+            new ConnectionGateway(events, Duration.ofMillis(10)).updateCredential("orders",
+                    new Credential.ApiKey("x-api-key", "v2-abcdef"));
+            assertThat(stub.requests("UpdateConnection")).singleElement()
+                    .satisfies(request -> assertThat(request.getBodyAsString()).contains("\"KmsKeyIdentifier\":\"" + key + "\""));
+        }
+    }
+
+    @Test
+    void updateFailuresArriveAsDomainExceptionsThatSayWhetherToRetry() {
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents"); EventBridgeClient events = stub.clients().eventBridge()) {
+            stub.succeed("DescribeConnection", "{\"Name\":\"orders\",\"ConnectionState\":\"AUTHORIZED\"}");
+            ConnectionGateway gateway = new ConnectionGateway(events, Duration.ofMillis(10));
+            stub.fail("UpdateConnection", 400, "AccessDeniedException", "not allowed");
+            assertThatThrownBy(() -> gateway.updateCredential("orders", new Credential.ApiKey("x-api-key", "v2-abcdef")))
+                    .isInstanceOfSatisfying(ConnectionRequestException.class, e -> assertThat(e.retryable()).isFalse())
+                    .hasMessageContaining("AccessDeniedException");
+            stub.fail("UpdateConnection", 503, "ServiceUnavailable", "try later");
+            assertThatThrownBy(() -> gateway.updateCredential("orders", new Credential.ApiKey("x-api-key", "v2-abcdef")))
+                    .isInstanceOfSatisfying(ConnectionRequestException.class, e -> assertThat(e.retryable()).isTrue());
         }
     }
 }
