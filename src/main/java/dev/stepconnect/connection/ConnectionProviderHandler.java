@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * ConnectionProviderFunction: the provider of {@code Custom::EventBridgeConnection}. Dependencies are
@@ -46,8 +47,10 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
             int waitSeconds = environment.integer("STEPCONNECT_WAIT_SECONDS", 60, 0, 900);
             AwsClients aws = clients.apply(environment);
             EventBridgeClient events = aws.eventBridge();
+            SecretsManagerClient secrets = aws.secretsManager();
+            ConnectionPriming.register(events, secrets);
             ConnectionService service = new ConnectionService(new ConnectionGateway(events, pollInterval),
-                    new ConnectionMarkers(events), new CredentialsSecretStore(aws.secretsManager()),
+                    new ConnectionMarkers(events), new CredentialsSecretStore(secrets),
                     Duration.ofSeconds(waitSeconds), timerMargin);
             return new ConnectionProvider(service);
         });

@@ -29,9 +29,13 @@ public final class Priming implements Resource {
 
     /** Registers {@code primer} to run before the SnapStart snapshot of {@code function}. */
     public static void register(String function, Runnable primer) {
-        Priming priming = new Priming(function, primer);
+        Priming priming = of(function, primer);
         REGISTERED.add(priming);
         Core.getGlobalContext().register(priming);
+    }
+
+    static Priming of(String function, Runnable primer) {
+        return new Priming(function, primer);
     }
 
     @Override

@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Entry point of RemediationFunction. Accepts an SQS batch whose bodies are "Step Functions Execution
@@ -59,11 +62,17 @@ public final class RemediationHandler implements RequestStreamHandler {
     }
 
     private RemediationHandler(RemediationSettings settings, AwsClients callClients, AwsClients alarmClients, Clock clock) {
+        this(settings, callClients.sfn(), callClients.scheduler(), alarmClients.cloudWatch(), clock);
+    }
+
+    private RemediationHandler(RemediationSettings settings, SfnClient sfn, SchedulerClient scheduler,
+                               CloudWatchClient cloudWatch, Clock clock) {
         // SecureRandom, not a seeded PRNG: under SnapStart every restored container would share the seed's jitter.
-        this(settings, new StepFunctionsGateway(callClients.sfn()),
-                new RetryScheduler(callClients.scheduler(), settings.scheduleGroup(), settings.schedulerRoleArn()),
-                new AlarmManager(alarmClients.cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
+        this(settings, new StepFunctionsGateway(sfn),
+                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn()),
+                new AlarmManager(cloudWatch, settings.metricsNamespace(), settings.alarmTopicArn(), clock),
                 clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE);
+        RemediationPriming.register(sfn, scheduler, cloudWatch);
     }
 
     /** Test wiring: each collaborator given, so tests can aim each client at its own endpoint. */

@@ -15,6 +15,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Secrets Manager rotation function: rotates a credentials secret into the EventBridge connections
@@ -53,9 +56,11 @@ public final class RotationHandler implements RequestStreamHandler {
     /** Lambda-init wiring: only the clients the chosen test mode needs. */
     static RotationService build(Environment env, AwsClients clients) {
         RotationConfig config = RotationConfig.from(env);
+        SfnClient sfn = config.testMode() == RotationConfig.TestMode.TEST_STATE
+                ? clients.withTimeouts(clients.timeouts().forLongCalls()).sfn()
+                : null;
         CredentialProbe probe = switch (config.testMode()) {
-            case TEST_STATE -> new TestStateProbe(clients.withTimeouts(clients.timeouts().forLongCalls()).sfn(),
-                    config.testRoleArn());
+            case TEST_STATE -> new TestStateProbe(sfn, config.testRoleArn());
             case DIRECT -> new DirectProbe(DIRECT_PROBE_TIMEOUT);
             case NONE -> null;
         };
@@ -63,9 +68,11 @@ public final class RotationHandler implements RequestStreamHandler {
             LOG.warn("STEPCONNECT_TEST_MODE is test-state but STEPCONNECT_TEST_ROLE_ARN is not set: testSecret fails for"
                     + " every secret with a stepconnect:test-endpoint tag");
         }
-        return new RotationService(new SecretStore(clients.secretsManager()),
-                new ConnectionGateway(clients.eventBridge(), POLL_INTERVAL), probe, new RandomCredentialGenerator(),
-                new Metrics(env.metricsNamespace()), config.connectionWait(), POLL_INTERVAL);
+        SecretsManagerClient secrets = clients.secretsManager();
+        EventBridgeClient events = clients.eventBridge();
+        RotationPriming.register(secrets, events, sfn);
+        return new RotationService(new SecretStore(secrets), new ConnectionGateway(events, POLL_INTERVAL), probe,
+                new RandomCredentialGenerator(), new Metrics(env.metricsNamespace()), config.connectionWait(), POLL_INTERVAL);
     }
 
     @Override

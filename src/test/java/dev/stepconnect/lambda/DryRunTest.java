@@ -3,6 +3,7 @@ package dev.stepconnect.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepconnect.testing.AwsJsonStub;
+import dev.stepconnect.testing.CapturedOutput;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -26,9 +27,11 @@ class DryRunTest {
 
     @Test
     void primingSwallowsAFailingPrimer() {
-        Priming.register("test", () -> {
-            throw new IllegalStateException("boom");
-        });
-        Priming.registered().get(Priming.registered().size() - 1).prime();
+        try (CapturedOutput logs = CapturedOutput.start()) {
+            Priming.of("test", () -> {
+                throw new IllegalStateException("boom");
+            }).prime();
+            assertThat(logs.text()).contains("priming failed");
+        }
     }
 }
