@@ -69,7 +69,8 @@ public final class RemediationHandler implements RequestStreamHandler {
                                CloudWatchClient cloudWatch, Clock clock) {
         // SecureRandom, not a seeded PRNG: under SnapStart every restored container would share the seed's jitter.
         this(settings, new StepFunctionsGateway(sfn),
-                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn()),
+                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
+                        settings.scheduleDeadLetterArn()),
                 new AlarmManager(cloudWatch, settings.metricsNamespace(), settings.alarmTopicArn(), clock),
                 clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE);
         RemediationPriming.register(sfn, scheduler, cloudWatch);

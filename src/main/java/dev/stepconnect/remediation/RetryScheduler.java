@@ -27,11 +27,14 @@ public class RetryScheduler {
     private final SchedulerClient scheduler;
     private final String group;
     private final String roleArn;
+    private final String deadLetterArn;
 
-    public RetryScheduler(SchedulerClient scheduler, String group, String roleArn) {
+    /** {@code deadLetterArn} (an SQS queue) may be null: failed target calls are then dropped. */
+    public RetryScheduler(SchedulerClient scheduler, String group, String roleArn, String deadLetterArn) {
         this.scheduler = scheduler;
         this.group = group;
         this.roleArn = roleArn;
+        this.deadLetterArn = deadLetterArn;
     }
 
     /** Retry schedules with the given name prefix that have not run yet, counted up to {@code limit}. */
@@ -62,9 +65,15 @@ public class RetryScheduler {
                     .flexibleTimeWindow(w -> w.mode(FlexibleTimeWindowMode.OFF))
                     .actionAfterCompletion(ActionAfterCompletion.DELETE)
                     .description(description)
-                    .target(t -> t.arn(targetArn).roleArn(roleArn).input(inputJson)
-                            .retryPolicy(p -> p.maximumRetryAttempts(TARGET_RETRY_ATTEMPTS)
-                                    .maximumEventAgeInSeconds(TARGET_MAX_EVENT_AGE_SECONDS))));
+                    .target(t -> {
+                        t.arn(targetArn).roleArn(roleArn).input(inputJson)
+                                .retryPolicy(p -> p.maximumRetryAttempts(TARGET_RETRY_ATTEMPTS)
+                                        .maximumEventAgeInSeconds(TARGET_MAX_EVENT_AGE_SECONDS));
+                        if (deadLetterArn != null) {
+                            // A retry whose redrive/start call still fails is kept there, not dropped silently.
+                            t.deadLetterConfig(d -> d.arn(deadLetterArn));
+                        }
+                    }));
             return RetryResult.DONE;
         } catch (ConflictException e) {
             // Same deterministic name: an earlier delivery of this failure already scheduled its retry.

@@ -108,6 +108,7 @@ class RemediationEndToEndTest {
         assertThat(redrive.actionAfterCompletion()).isEqualTo(ActionAfterCompletion.DELETE);
         assertThat(redrive.target().arn()).isEqualTo("arn:aws:scheduler:::aws-sdk:sfn:redriveExecution");
         assertThat(redrive.target().roleArn()).isEqualTo(RemediationFixture.SCHEDULER_ROLE);
+        assertThat(redrive.target().deadLetterConfig().arn()).isEqualTo(RemediationFixture.SCHEDULE_DLQ);
         JsonObject redriveInput = Json.parseObject(redrive.target().input());
         assertThat(redriveInput.string("ExecutionArn")).contains(redrivable.executionArn());
         assertThat(redriveInput.string("ClientToken")).contains(RetryNames.redriveClientToken(redriveEvent));

@@ -40,6 +40,7 @@ import software.amazon.awssdk.services.sfn.model.Tag;
  */
 final class RemediationFixture implements AutoCloseable, AfterEachCallback {
     static final String SCHEDULER_ROLE = "arn:aws:iam::123456789012:role/stepconnect-scheduler";
+    static final String SCHEDULE_DLQ = "arn:aws:sqs:us-east-1:123456789012:stepconnect-schedule-dlq";
     static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:stepconnect-alarms";
     static final String FAILING_DEFINITION = """
             {"StartAt":"CallPartner","States":{
@@ -61,7 +62,7 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
     static RemediationSettings settings(int maxAttempts, int baseDelaySeconds, String schedulerRole, String group,
                                         int budget, boolean retryAll) {
         return new RemediationSettings(maxAttempts, Duration.ofSeconds(baseDelaySeconds), Duration.ofSeconds(3600),
-                retryAll, TOPIC, schedulerRole, group, budget, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
+                retryAll, TOPIC, schedulerRole, group, null, budget, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
     }
 
     /** Immediate retries (base delay 0), scheduler configured. */
@@ -69,9 +70,12 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
         return handler(settings(3, 0, SCHEDULER_ROLE, group, budget, false));
     }
 
-    /** Delayed retries through EventBridge Scheduler. */
+    /** Delayed retries through EventBridge Scheduler, failed target calls kept in {@link #SCHEDULE_DLQ}. */
     RemediationHandler delayedHandler(int budget) {
-        return handler(settings(3, 60, SCHEDULER_ROLE, group, budget, false));
+        RemediationSettings base = settings(3, 60, SCHEDULER_ROLE, group, budget, false);
+        return handler(new RemediationSettings(base.maxAttempts(), base.baseDelay(), base.maxDelay(), base.retryAll(),
+                base.alarmTopicArn(), base.schedulerRoleArn(), base.scheduleGroup(), SCHEDULE_DLQ, base.retryBudget(),
+                base.retryBudgetWindow(), base.retryableErrors(), base.nonRetryableErrors(), base.metricsNamespace()));
     }
 
     RemediationHandler handler(RemediationSettings settings) {
@@ -81,7 +85,8 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
     RemediationHandler handler(RemediationSettings settings, Duration deadlineReserve) {
         Clock clock = Clock.systemUTC();
         return new RemediationHandler(settings, new StepFunctionsGateway(sfnStub.clients().sfn()),
-                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn()),
+                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
+                        settings.scheduleDeadLetterArn()),
                 new AlarmManager(cloudWatch.clients().cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
                 clock, () -> 0.5, deadlineReserve);
     }

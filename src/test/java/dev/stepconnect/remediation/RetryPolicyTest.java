@@ -16,7 +16,7 @@ class RetryPolicyTest {
 
     static RemediationSettings settings(int maxAttempts, int baseSeconds, int maxSeconds, boolean retryAll, String role) {
         return new RemediationSettings(maxAttempts, Duration.ofSeconds(baseSeconds), Duration.ofSeconds(maxSeconds),
-                retryAll, null, role, "default", 20, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
+                retryAll, null, role, "default", null, 20, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
     }
 
     private static RetryPolicy policy(double random) {
