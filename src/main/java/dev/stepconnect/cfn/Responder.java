@@ -39,9 +39,6 @@ public final class Responder {
         return true;
     }
 
-    public boolean answered() {
-        return claimed.get();
-    }
 
     /** Waits for the winning answer's PUT to finish, so the function does not freeze mid-PUT. */
     public boolean awaitDelivery(Duration limit) {

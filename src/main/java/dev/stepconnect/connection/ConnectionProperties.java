@@ -42,9 +42,8 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
     public static ConnectionProperties parse(JsonObject properties) {
         for (String key : properties.asMap().keySet()) {
             if (!KNOWN.contains(key)) {
-                throw new InvalidPropertyException("unknown property '" + truncate(key) + "'; supported: Name, "
-                        + "AuthorizationType, CredentialsSecretArn, Description, InvocationHttpParameters, "
-                        + "OAuthHttpParameters, KmsKeyIdentifier, LinkSecretForRotation");
+                throw new InvalidPropertyException("unknown property '" + truncate(key) + "'; supported: "
+                        + String.join(", ", new java.util.TreeSet<>(KNOWN)));
             }
         }
         String name = required(properties, NAME);

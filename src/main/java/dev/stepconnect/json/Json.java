@@ -1,5 +1,6 @@
 package dev.stepconnect.json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ public final class Json {
             Object value = JSON_STD.anyFrom(text);
             return asObject(value);
         } catch (IOException e) {
-            throw new JsonException("malformed JSON: " + firstLine(e.getMessage()));
+            throw malformed(e);
         }
     }
 
@@ -39,7 +40,7 @@ public final class Json {
             }
             return asObject(value);
         } catch (IOException e) {
-            throw new JsonException("malformed JSON: " + firstLine(e.getMessage()));
+            throw malformed(e);
         }
     }
 
@@ -70,13 +71,12 @@ public final class Json {
         throw new JsonException("expected a JSON array");
     }
 
-    // Parser messages quote the offending input; keep only the first line so no payload is echoed at length.
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
+    // Parser messages quote the offending token, which may be part of a credential: say only where.
+    private static JsonException malformed(IOException e) {
+        if (e instanceof JsonProcessingException parse && parse.getLocation() != null) {
+            return new JsonException("malformed JSON at line " + parse.getLocation().getLineNr() + ", column "
+                    + parse.getLocation().getColumnNr());
         }
-        int newline = message.indexOf('\n');
-        String line = newline < 0 ? message : message.substring(0, newline);
-        return line.length() > 120 ? line.substring(0, 120) : line;
+        return new JsonException("malformed JSON");
     }
 }

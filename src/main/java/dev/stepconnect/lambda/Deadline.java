@@ -28,10 +28,6 @@ public record Deadline(Instant at, Clock clock) {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    public boolean expired() {
-        return !clock.instant().isBefore(at);
-    }
-
     /** The earlier of this deadline and {@code other}. */
     public Deadline min(Deadline other) {
         return other.at.isBefore(at) ? other : this;

@@ -45,8 +45,8 @@ public final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to refresh: clients hold no connections open across the snapshot (url-connection
-        // client), and randomness comes from SecureRandom, which reseeds itself on restore.
+        // Nothing to refresh: the url-connection client keeps no pool that a restore would break, and
+        // no function keeps a seeded java.util.Random (jitter and credentials come from SecureRandom).
     }
 
     /** Runs the primer; a failing primer is logged and never fails the snapshot. */

@@ -30,10 +30,10 @@ public final class Redaction {
         if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
             return;
         }
-        if (SECRETS.size() >= MAX_REMEMBERED) {
-            SECRETS.clear();
+        if (SECRETS.add(secret) && SECRETS.size() > MAX_REMEMBERED) {
+            // Bounded memory in a long-lived container: forget one older value, never all of them.
+            SECRETS.stream().filter(value -> !value.equals(secret)).findAny().ifPresent(SECRETS::remove);
         }
-        SECRETS.add(secret);
     }
 
     public static String scrub(String text) {

@@ -1,7 +1,6 @@
 package dev.stepconnect.metrics;
 
 import dev.stepconnect.json.Json;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,9 +44,6 @@ public final class Metrics {
             return new Metric(name, 1, "Count");
         }
 
-        public static Metric count(String name, double value) {
-            return new Metric(name, value, "Count");
-        }
     }
 
     /** Prints one EMF line with the given dimensions (keep them low-cardinality) and metrics. */
@@ -57,10 +53,6 @@ public final class Metrics {
 
     public void emit(Map<String, String> dimensions, Metric... metrics) {
         emit(dimensions, List.of(metrics));
-    }
-
-    public void emitTo(PrintStream out, Map<String, String> dimensions, List<Metric> metrics) {
-        out.println(format(dimensions, metrics));
     }
 
     String format(Map<String, String> dimensions, List<Metric> metrics) {

@@ -99,8 +99,27 @@ public final class RemediationHandler implements RequestStreamHandler {
             LOG.warn("invocation payload is not a JSON object; rejected");
             throw new InvalidEventException("invocation payload is not a JSON object");
         }
-        Object response = request.has("Records") ? handleBatch(request, context) : handleDirect(request);
+        Object response = request.has("Records") ? handleBatch(request, context) : handleDirectSafely(request);
         output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A direct invocation's exception is logged by the Lambda runtime with its message and stack trace,
+     * and AWS error messages may quote an execution's input: rethrow with the error's kind only.
+     */
+    private Map<String, Object> handleDirectSafely(JsonObject event) {
+        try {
+            return handleDirect(event);
+        } catch (InvalidEventException e) {
+            throw e;
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            LOG.warn("an AWS call failed while handling a direct event", "awsErrorCode", code, "statusCode", e.statusCode());
+            throw new RemediationFailedException("an AWS call failed: " + code + " (HTTP " + e.statusCode() + ")");
+        } catch (RuntimeException e) {
+            LOG.error("direct event failed", e);
+            throw new RemediationFailedException("handling the failure event failed: " + e.getClass().getSimpleName());
+        }
     }
 
     private Map<String, Object> handleBatch(JsonObject batch, Context context) {

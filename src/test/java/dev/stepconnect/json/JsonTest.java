@@ -26,6 +26,8 @@ class JsonTest {
     void failuresNameTheFieldButNeverEchoTheDocument() {
         assertThatThrownBy(() -> Json.parseObject("{\"password\":\"hunter2\"")).isInstanceOf(JsonException.class)
                 .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> Json.parseObject("{\"password\": hunter2secret}")).isInstanceOf(JsonException.class)
+                .hasMessageNotContaining("hunter2secret").hasMessageContaining("line 1");
         assertThatThrownBy(() -> Json.parseObject("[1,2]")).hasMessageContaining("expected a JSON object");
         assertThatThrownBy(() -> Json.parseObject("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> Json.parseObject("{}").requiredString("Name")).hasMessageContaining("'Name'");

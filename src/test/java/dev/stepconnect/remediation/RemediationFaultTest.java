@@ -121,6 +121,22 @@ class RemediationFaultTest {
     }
 
     @Test
+    void aFailingAwsCallOnADirectEventFailsTheInvocationWithoutQuotingTheAwsMessage() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
+        fixture.sfnStub.fail("RedriveExecution", 400, "ValidationException", "input {\\\"card\\\":\\\"4111-CUSTOMER-DATA\\\"} rejected");
+        RemediationHandler handler = fixture.immediateHandler(20);
+        String direct = Json.write(eventFor(failed, "FAILED", 0, "REDRIVABLE", true));
+        try (CapturedOutput output = CapturedOutput.start()) {
+            assertThatThrownBy(() -> invoke(handler, direct))
+                    .isInstanceOf(RemediationFailedException.class)
+                    .hasMessageContaining("ValidationException")
+                    .hasMessageNotContaining("CUSTOMER-DATA");
+            assertThat(output.text()).doesNotContain("CUSTOMER-DATA");
+        }
+    }
+
+    @Test
     void deniedTagReadCountsTheFailureWithoutRetryInsteadOfFailingTheMessage() {
         String machine = fixture.createOptedInStateMachine();
         DescribeExecutionResponse failed = fixture.failedExecution(machine, "{}");
