@@ -39,7 +39,6 @@ public final class Responder {
         return true;
     }
 
-
     /** Waits for the winning answer's PUT to finish, so the function does not freeze mid-PUT. */
     public boolean awaitDelivery(Duration limit) {
         try {
