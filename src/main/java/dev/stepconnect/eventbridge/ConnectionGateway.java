@@ -143,6 +143,7 @@ public final class ConnectionGateway {
                 response.kmsKeyIdentifier());
     }
 
+    // createAuth and updateAuth map the same credential onto two SDK types that share a shape but no supertype.
     private static CreateConnectionAuthRequestParameters createAuth(ConnectionSpec spec) {
         CreateConnectionAuthRequestParameters.Builder auth = CreateConnectionAuthRequestParameters.builder();
         Credential credential = spec.credential();
