@@ -17,10 +17,10 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -51,7 +51,7 @@ public final class AwsClients {
     private final ClientTimeouts timeouts;
     private SdkHttpClient httpClient;
 
-    /** Timeouts and retry budget shared by every client of a function. */
+    /** Timeouts and retry budget (attempts per call, the first included) shared by every client of a function. */
     public record ClientTimeouts(Duration connect, Duration socket, Duration apiCallAttempt, Duration apiCall,
                                  int maxAttempts) {
         public static ClientTimeouts defaults() {
@@ -165,7 +165,8 @@ public final class AwsClients {
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String serviceSuffix) {
         Optional<URI> endpoint = endpoints.apply(serviceSuffix);
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(timeouts.maxAttempts()).build())
                 .addExecutionInterceptor(DryRun.INTERCEPTOR)
                 .apiCallAttemptTimeout(timeouts.apiCallAttempt())
                 .apiCallTimeout(timeouts.apiCall());

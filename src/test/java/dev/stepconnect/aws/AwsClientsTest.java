@@ -1,11 +1,16 @@
 package dev.stepconnect.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepconnect.config.Environment;
+import dev.stepconnect.testing.AwsEmulator;
+import dev.stepconnect.testing.AwsJsonStub;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -54,7 +59,22 @@ class AwsClientsTest {
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN", "token")));
         try (SfnClient sfn = clients.sfn()) {
             assertThat(sfn.serviceClientConfiguration().credentialsProvider())
-                    .isInstanceOf(software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider.class);
+                    .isInstanceOf(ContainerCredentialsProvider.class);
+        }
+    }
+
+    @Test
+    void theAttemptBudgetIsTheOneConfigured() {
+        try (AwsJsonStub stub = new AwsJsonStub("AWSStepFunctions")) {
+            stub.fail("DescribeExecution", 500, "InternalFailure", "injected");
+            AwsClients twoAttempts = new AwsClients(Region.US_EAST_1, AwsEmulator.credentials(),
+                    stub.endpoint(), new AwsClients.ClientTimeouts(Duration.ofSeconds(1),
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(10), 2));
+            try (SfnClient sfn = twoAttempts.sfn()) {
+                assertThatThrownBy(() -> sfn.describeExecution(r -> r.executionArn(
+                        "arn:aws:states:us-east-1:123456789012:execution:m:e")));
+            }
+            assertThat(stub.requests("DescribeExecution")).hasSize(2);
         }
     }
 }
