@@ -143,7 +143,9 @@ public final class RotationService {
         void setSecret() {
             Credential current = parseCurrent(store.current(secret.arn()));
             Credential pending = parsePending(requireStaged(), current.type(), true);
-            applyEverywhere(pending, current);
+            // A re-run cannot see whether an earlier run already put the pending credential on the
+            // connections (it is write-only), so any failure here must take it off again.
+            restoringCurrentOnFailure(current, () -> applyEverywhere(pending, current));
             log("every linked connection holds the pending credential", "connections", settings.connections());
         }
 
@@ -151,12 +153,36 @@ public final class RotationService {
             Credential current = parseCurrent(store.current(secret.arn()));
             // setSecret normally left the unproven pending credential on the connections: whatever fails
             // here (a setting, a throttled describe, a connection mid-change) must take it off again.
+            restoringCurrentOnFailure(current, () -> proveOnEveryConnection(current));
+        }
+
+        /**
+         * Runs {@code work}; on any failure every linked connection is put back on AWSCURRENT (unless a
+         * rollback already did) and what could not be restored is added to the failure's message.
+         */
+        private void restoringCurrentOnFailure(Credential current, Runnable work) {
             try {
-                proveOnEveryConnection(current);
+                work.run();
             } catch (RuntimeException e) {
-                restoreConnections(current);
-                throw e;
+                List<String> problems = restoreConnections(current);
+                if (problems.isEmpty()) {
+                    throw e;
+                }
+                String message = ownMessage(e) + "; restoring AWSCURRENT was incomplete: " + String.join("; ", problems);
+                if (e instanceof InvalidRotationException) {
+                    throw new InvalidRotationException(message);
+                }
+                if (e instanceof RotationFailedException) {
+                    throw new RotationFailedException(message);
+                }
+                throw new RotationRetryableException(message);
             }
+        }
+
+        private static String ownMessage(RuntimeException e) {
+            boolean own = e instanceof InvalidRotationException || e instanceof RotationFailedException
+                    || e instanceof RotationRetryableException;
+            return own ? e.getMessage() : e.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(e.getMessage()));
         }
 
         private void proveOnEveryConnection(Credential current) {
@@ -331,6 +357,13 @@ public final class RotationService {
                 try {
                     Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline());
                     if (connection.isEmpty() || !current.type().name().equals(connection.get().authorizationType())) {
+                        continue;
+                    }
+                    if (connection.get().isChanging()) {
+                        problems.add("connection " + name + " could not be restored to the AWSCURRENT credential: still "
+                                + connection.get().state() + " when the wait ran out");
+                        LOG.error("could not restore connection to the AWSCURRENT credential: still changing", null,
+                                "secret", secret.name(), "connection", name, "state", connection.get().state());
                         continue;
                     }
                     connections.updateCredential(name, current);

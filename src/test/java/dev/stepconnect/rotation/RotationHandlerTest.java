@@ -324,9 +324,51 @@ class RotationHandlerTest {
                         .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
                                 + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
 
-        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", rotation))
-                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING");
-        assertThat(front.requests("UpdateConnection")).isEmpty();
+        assertThatThrownBy(() -> invoke(handler("none", 1), "setSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
+                .hasMessageContaining("still UPDATING when the wait ran out");
+        assertThat(front.requests("UpdateConnection")).as("a connection that never settles is never written to").isEmpty();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void setSecretRerunFailingOnAConnectionMidChangePutsItBackOnCurrent() {
+        StagedRotation rotation = apiKeyRotation("old-key-0018", "new-key-0018", null);
+        RotationHandler handler = handler("none");
+        invoke(handler, "setSecret", rotation);
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0018")).isTrue();
+        // The re-run's pre-check sees the connection mid-change; it settles while the step restores.
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .withRequestBody(containing("\"" + rotation.connection() + "\""))
+                .inScenario("mid-change").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("settled")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
+                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+
+        assertThatThrownBy(() -> invoke(handler, "setSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
+                .hasMessageNotContaining("incomplete");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0018"))
+                .as("the pending credential the first run put on the connection is taken off again").isTrue();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void setSecretRerunThatCannotDescribeConnectionsReportsWhatWasNotRestored() {
+        StagedRotation rotation = apiKeyRotation("old-key-0019", "new-key-0019", null);
+        RotationHandler handler = handler("none");
+        invoke(handler, "setSecret", rotation);
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"not allowed\"}")));
+
+        assertThatThrownBy(() -> invoke(handler, "setSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("AccessDeniedException")
+                .hasMessageContaining("restoring AWSCURRENT was incomplete")
+                .hasMessageContaining("connection " + rotation.connection() + " could not be restored");
         assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
     }
 
@@ -455,11 +497,15 @@ class RotationHandlerTest {
     // ------------------------------------------------------------------ helpers
 
     private RotationHandler handler(String testMode) {
+        return handler(testMode, 20);
+    }
+
+    private RotationHandler handler(String testMode, int waitSeconds) {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", AwsEmulator.REGION.id());
         env.put("STEPCONNECT_TEST_MODE", testMode);
         env.put("STEPCONNECT_TEST_ROLE_ARN", ROLE_ARN);
-        env.put("STEPCONNECT_WAIT_SECONDS", "20");
+        env.put("STEPCONNECT_WAIT_SECONDS", String.valueOf(waitSeconds));
         return new RotationHandler(new Environment(env), front.clients());
     }
 
