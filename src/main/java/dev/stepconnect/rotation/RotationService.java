@@ -253,6 +253,10 @@ public final class RotationService {
                             + connection.name() + ": " + result.detail());
                     case TRANSIENT -> throw retryLater(current, "the test endpoint gave no verdict through connection "
                             + connection.name() + ": " + result.detail());
+                    // Configuration, not a verdict: AWSPENDING kept; restoringCurrentOnFailure puts the connections back.
+                    case MISCONFIGURED -> throw new InvalidRotationException("testSecret could not probe through connection "
+                            + connection.name() + ": " + result.detail() + ". AWSPENDING is kept: fix the configuration"
+                            + " and reattempt the rotation");
                 }
             }
         }

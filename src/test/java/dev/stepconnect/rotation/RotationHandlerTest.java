@@ -292,6 +292,36 @@ class RotationHandlerTest {
     }
 
     @Test
+    void testStateRefusedForTheFunctionsRoleIsAConfigurationProblemNotARefusedCredential() {
+        assertTestStateErrorKeepsTheRotation("AccessDeniedException", "old-key-0021", "new-key-0021");
+    }
+
+    @Test
+    void testStateValidationErrorIsAConfigurationProblemNotARefusedCredential() {
+        assertTestStateErrorKeepsTheRotation("ValidationException", "old-key-0022", "new-key-0022");
+    }
+
+    private void assertTestStateErrorKeepsTheRotation(String errorCode, String oldKey, String newKey) {
+        StagedRotation rotation = apiKeyRotation(oldKey, newKey, "https://api.example.com/ping");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"" + errorCode + "\",\"message\":\"refused\"}")));
+        RotationHandler handler = handler("test-state");
+        invoke(handler, "setSecret", rotation);
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining(errorCode)
+                .hasMessageContaining("states:TestState").hasMessageContaining("iam:PassRole")
+                .hasMessageContaining(ROLE_ARN).hasMessageContaining("AWSPENDING is kept")
+                .hasMessageNotContaining("rolled back");
+
+        assertThat(tokenStages(rotation)).as("no verdict on the credential: the rotation is kept").contains("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains(oldKey)).as("connection back on AWSCURRENT").isTrue();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+    }
+
+    @Test
     void missingConnectionFailsAndRollsBack() {
         String missing = AwsEmulator.uniqueName("rot-missing");
         String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0006\"}", tags(missing, null, null));
