@@ -13,7 +13,12 @@ public record ProbeResult(Outcome outcome, String detail) {
         /** Definitive: the partner refused the credential (401/403) or the probe cannot succeed as set up. */
         REJECTED,
         /** Unknown yet: timeouts, throttling, 5xx. Retry later; do not roll back. */
-        TRANSIENT
+        TRANSIENT,
+        /**
+         * The probe itself could not run because of the function's own configuration (e.g. TestState
+         * refused for the function's role): no verdict on the credential. Do not roll back; fix and retry.
+         */
+        MISCONFIGURED
     }
 
     private static final int MAX_DETAIL = 300;
@@ -28,6 +33,10 @@ public record ProbeResult(Outcome outcome, String detail) {
 
     public static ProbeResult transientFailure(String detail) {
         return new ProbeResult(Outcome.TRANSIENT, detail);
+    }
+
+    public static ProbeResult misconfigured(String detail) {
+        return new ProbeResult(Outcome.MISCONFIGURED, detail);
     }
 
     /** Classifies the HTTP status of the test endpoint's answer. */

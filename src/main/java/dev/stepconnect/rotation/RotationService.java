@@ -86,8 +86,24 @@ public final class RotationService {
         if (event.step() == RotationStep.FINISH_SECRET && secret.stagesOf(token).contains(SecretSnapshot.PENDING)) {
             store.removePending(secret.arn(), token);
         }
+        if (event.step() == RotationStep.FINISH_SECRET) {
+            removeStartedLabel(secret, token);
+        }
         LOG.info("version is already AWSCURRENT, nothing to do", "step", event.step().wireName(), "secret", secret.name(),
                 "token", token);
+    }
+
+    /** Best effort: a leftover label only keeps one old version from being deprecated. */
+    private void removeStartedLabel(SecretSnapshot secret, String versionId) {
+        if (!secret.stagesOf(versionId).contains(SecretSnapshot.STARTED)) {
+            return;
+        }
+        try {
+            store.removeStarted(secret.arn(), versionId);
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove the rotation-started label", "secret", secret.name(), "token", versionId,
+                    "errorType", e.getClass().getSimpleName());
+        }
     }
 
     private static List<String> linkedConnectionsForMetrics(SecretSnapshot secret) {
@@ -137,13 +153,30 @@ public final class RotationService {
                 }
                 log("generated a new credential and stored it as AWSPENDING", "generator", "random");
             }
+            countStartedOnce();
+        }
+
+        /** RotationStarted once per rotation: the label on the token's version records that it was counted. */
+        private void countStartedOnce() {
+            if (secret.stagesOf(token).contains(SecretSnapshot.STARTED)) {
+                return;
+            }
+            try {
+                store.markStarted(secret.arn(), token, secret.versionWith(SecretSnapshot.STARTED));
+            } catch (RuntimeException e) {
+                // Only the metric depends on the label: a re-run may count this rotation again, nothing worse.
+                LOG.warn("could not label the version as counted; a re-run may count RotationStarted again",
+                        "secret", secret.name(), "token", token, "errorType", e.getClass().getSimpleName());
+            }
             metrics.count(RotationMetrics.STARTED, settings.connections());
         }
 
         void setSecret() {
             Credential current = parseCurrent(store.current(secret.arn()));
             Credential pending = parsePending(requireStaged(), current.type(), true);
-            applyEverywhere(pending, current);
+            // A re-run cannot see whether an earlier run already put the pending credential on the
+            // connections (it is write-only), so any failure here must take it off again.
+            restoringCurrentOnFailure(current, () -> applyEverywhere(pending, current));
             log("every linked connection holds the pending credential", "connections", settings.connections());
         }
 
@@ -151,12 +184,36 @@ public final class RotationService {
             Credential current = parseCurrent(store.current(secret.arn()));
             // setSecret normally left the unproven pending credential on the connections: whatever fails
             // here (a setting, a throttled describe, a connection mid-change) must take it off again.
+            restoringCurrentOnFailure(current, () -> proveOnEveryConnection(current));
+        }
+
+        /**
+         * Runs {@code work}; on any failure every linked connection is put back on AWSCURRENT (unless a
+         * rollback already did) and what could not be restored is added to the failure's message.
+         */
+        private void restoringCurrentOnFailure(Credential current, Runnable work) {
             try {
-                proveOnEveryConnection(current);
+                work.run();
             } catch (RuntimeException e) {
-                restoreConnections(current);
-                throw e;
+                List<String> problems = restoreConnections(current);
+                if (problems.isEmpty()) {
+                    throw e;
+                }
+                String message = ownMessage(e) + "; restoring AWSCURRENT was incomplete: " + String.join("; ", problems);
+                if (e instanceof InvalidRotationException) {
+                    throw new InvalidRotationException(message);
+                }
+                if (e instanceof RotationFailedException) {
+                    throw new RotationFailedException(message);
+                }
+                throw new RotationRetryableException(message);
             }
+        }
+
+        private static String ownMessage(RuntimeException e) {
+            boolean own = e instanceof InvalidRotationException || e instanceof RotationFailedException
+                    || e instanceof RotationRetryableException;
+            return own ? e.getMessage() : e.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(e.getMessage()));
         }
 
         private void proveOnEveryConnection(Credential current) {
@@ -196,6 +253,10 @@ public final class RotationService {
                             + connection.name() + ": " + result.detail());
                     case TRANSIENT -> throw retryLater(current, "the test endpoint gave no verdict through connection "
                             + connection.name() + ": " + result.detail());
+                    // Configuration, not a verdict: AWSPENDING kept; restoringCurrentOnFailure puts the connections back.
+                    case MISCONFIGURED -> throw new InvalidRotationException("testSecret could not probe through connection "
+                            + connection.name() + ": " + result.detail() + ". AWSPENDING is kept: fix the configuration"
+                            + " and reattempt the rotation");
                 }
             }
         }
@@ -204,6 +265,7 @@ public final class RotationService {
             String currentVersion = secret.versionWith(SecretSnapshot.CURRENT).orElseThrow();
             store.promote(secret.arn(), token, currentVersion);
             store.removePending(secret.arn(), token);
+            removeStartedLabel(secret, token);
             metrics.count(RotationMetrics.SUCCEEDED, settings.connections());
             log("rotation finished: AWSCURRENT moved to the new version", "previousVersion", currentVersion);
         }
@@ -333,6 +395,13 @@ public final class RotationService {
                     if (connection.isEmpty() || !current.type().name().equals(connection.get().authorizationType())) {
                         continue;
                     }
+                    if (connection.get().isChanging()) {
+                        problems.add("connection " + name + " could not be restored to the AWSCURRENT credential: still "
+                                + connection.get().state() + " when the wait ran out");
+                        LOG.error("could not restore connection to the AWSCURRENT credential: still changing", null,
+                                "secret", secret.name(), "connection", name, "state", connection.get().state());
+                        continue;
+                    }
                     connections.updateCredential(name, current);
                     connections.awaitReady(name, restoreDeadline());
                     LOG.info("connection restored to the AWSCURRENT credential", "secret", secret.name(), "connection", name);
@@ -348,9 +417,11 @@ public final class RotationService {
 
         private void removePendingOrReport(List<String> problems) {
             try {
-                if (store.describe(secret.arn()).stagesOf(token).contains(SecretSnapshot.PENDING)) {
+                SecretSnapshot now = store.describe(secret.arn());
+                if (now.stagesOf(token).contains(SecretSnapshot.PENDING)) {
                     store.removePending(secret.arn(), token);
                 }
+                removeStartedLabel(now, token);
             } catch (RuntimeException e) {
                 problems.add("AWSPENDING could not be removed from version " + token + " (" + e.getClass().getSimpleName() + ")");
                 LOG.error("could not remove AWSPENDING", e, "secret", secret.name(), "token", token);

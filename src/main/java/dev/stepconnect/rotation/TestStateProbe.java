@@ -63,8 +63,15 @@ public final class TestStateProbe implements CredentialProbe {
             int status = e.statusCode();
             String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
             String detail = "TestState call failed: " + code + " (HTTP " + status + ")";
-            return status >= 500 || status == 429 || e.isThrottlingException() ? ProbeResult.transientFailure(detail)
-                    : ProbeResult.rejected(detail);
+            if (status >= 500 || status == 429 || e.isThrottlingException()) {
+                return ProbeResult.transientFailure(detail);
+            }
+            // The partner's verdict comes back as a FAILED TestState result, never as an exception: an
+            // error from the API itself (AccessDenied, Validation, InvalidArn...) is about this
+            // function's set-up and says nothing about the credential under test.
+            return ProbeResult.misconfigured(detail + ": Step Functions refused to run the probe. Check that the"
+                    + " function's role allows states:TestState and iam:PassRole on STEPCONNECT_TEST_ROLE_ARN (" + roleArn
+                    + "), and that this role exists and trusts states.amazonaws.com");
         } catch (SdkClientException e) {
             return ProbeResult.transientFailure("TestState call did not complete: " + e.getClass().getSimpleName());
         }

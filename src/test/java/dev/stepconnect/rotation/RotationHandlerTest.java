@@ -123,9 +123,27 @@ class RotationHandlerTest {
         }
         assertRotated(arn, token, oldVersion);
         assertThat(front.requests("UpdateConnection")).as("re-runs after the rotation touch nothing").hasSize(updates);
-        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationStarted\"")
-                .contains("\"Connection\":\"" + connection + "\""));
+        assertThat(startedMetrics()).as("one rotation, however often createSecret ran").hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("\"Connection\":\"" + connection + "\""));
         assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationSucceeded\""));
+    }
+
+    @Test
+    void rotationStartedIsCountedOnceForAnOperatorStagedValue() {
+        StagedRotation rotation = apiKeyRotation("old-key-0020", "new-key-0020", null);
+        RotationHandler handler = handler("none");
+
+        for (int run = 0; run < 3; run++) {
+            invoke(handler, "createSecret", rotation);
+        }
+        assertThat(startedMetrics()).hasSize(1);
+        for (String step : List.of("setSecret", "testSecret", "finishSecret", "createSecret")) {
+            invoke(handler, step, rotation);
+        }
+
+        assertThat(startedMetrics()).hasSize(1);
+        assertThat(tokenStages(rotation)).as("the bookkeeping label is gone once the rotation finished")
+                .containsExactly("AWSCURRENT");
     }
 
     @Test
@@ -214,6 +232,7 @@ class RotationHandlerTest {
 
         assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0003")).as("connection back on AWSCURRENT").isTrue();
         assertNoPending(rotation.arn());
+        assertThat(tokenStages(rotation)).as("no label left on the rolled-back version").isEmpty();
         assertThat(currentVersion(rotation.arn())).isEqualTo(oldVersion);
         assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
         assertThatThrownBy(() -> invoke(handler, "finishSecret", rotation))
@@ -232,7 +251,7 @@ class RotationHandlerTest {
         assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("503");
 
-        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(tokenStages(rotation)).containsExactlyInAnyOrder("AWSPENDING", SecretSnapshot.STARTED);
         assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
         assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0004"))
                 .as("until the retry, the connection is back on the working AWSCURRENT credential").isTrue();
@@ -270,6 +289,36 @@ class RotationHandlerTest {
 
         assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0005")).isTrue();
         assertNoPending(rotation.arn());
+    }
+
+    @Test
+    void testStateRefusedForTheFunctionsRoleIsAConfigurationProblemNotARefusedCredential() {
+        assertTestStateErrorKeepsTheRotation("AccessDeniedException", "old-key-0021", "new-key-0021");
+    }
+
+    @Test
+    void testStateValidationErrorIsAConfigurationProblemNotARefusedCredential() {
+        assertTestStateErrorKeepsTheRotation("ValidationException", "old-key-0022", "new-key-0022");
+    }
+
+    private void assertTestStateErrorKeepsTheRotation(String errorCode, String oldKey, String newKey) {
+        StagedRotation rotation = apiKeyRotation(oldKey, newKey, "https://api.example.com/ping");
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"" + errorCode + "\",\"message\":\"refused\"}")));
+        RotationHandler handler = handler("test-state");
+        invoke(handler, "setSecret", rotation);
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining(errorCode)
+                .hasMessageContaining("states:TestState").hasMessageContaining("iam:PassRole")
+                .hasMessageContaining(ROLE_ARN).hasMessageContaining("AWSPENDING is kept")
+                .hasMessageNotContaining("rolled back");
+
+        assertThat(tokenStages(rotation)).as("no verdict on the credential: the rotation is kept").contains("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains(oldKey)).as("connection back on AWSCURRENT").isTrue();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
     }
 
     @Test
@@ -324,9 +373,51 @@ class RotationHandlerTest {
                         .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
                                 + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
 
-        assertThatThrownBy(() -> invoke(handler("none"), "setSecret", rotation))
-                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING");
-        assertThat(front.requests("UpdateConnection")).isEmpty();
+        assertThatThrownBy(() -> invoke(handler("none", 1), "setSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
+                .hasMessageContaining("still UPDATING when the wait ran out");
+        assertThat(front.requests("UpdateConnection")).as("a connection that never settles is never written to").isEmpty();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void setSecretRerunFailingOnAConnectionMidChangePutsItBackOnCurrent() {
+        StagedRotation rotation = apiKeyRotation("old-key-0018", "new-key-0018", null);
+        RotationHandler handler = handler("none");
+        invoke(handler, "setSecret", rotation);
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0018")).isTrue();
+        // The re-run's pre-check sees the connection mid-change; it settles while the step restores.
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .withRequestBody(containing("\"" + rotation.connection() + "\""))
+                .inScenario("mid-change").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("settled")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
+                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+
+        assertThatThrownBy(() -> invoke(handler, "setSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
+                .hasMessageNotContaining("incomplete");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0018"))
+                .as("the pending credential the first run put on the connection is taken off again").isTrue();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+    }
+
+    @Test
+    void setSecretRerunThatCannotDescribeConnectionsReportsWhatWasNotRestored() {
+        StagedRotation rotation = apiKeyRotation("old-key-0019", "new-key-0019", null);
+        RotationHandler handler = handler("none");
+        invoke(handler, "setSecret", rotation);
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"not allowed\"}")));
+
+        assertThatThrownBy(() -> invoke(handler, "setSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("AccessDeniedException")
+                .hasMessageContaining("restoring AWSCURRENT was incomplete")
+                .hasMessageContaining("connection " + rotation.connection() + " could not be restored");
         assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
     }
 
@@ -455,11 +546,15 @@ class RotationHandlerTest {
     // ------------------------------------------------------------------ helpers
 
     private RotationHandler handler(String testMode) {
+        return handler(testMode, 20);
+    }
+
+    private RotationHandler handler(String testMode, int waitSeconds) {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_REGION", AwsEmulator.REGION.id());
         env.put("STEPCONNECT_TEST_MODE", testMode);
         env.put("STEPCONNECT_TEST_ROLE_ARN", ROLE_ARN);
-        env.put("STEPCONNECT_WAIT_SECONDS", "20");
+        env.put("STEPCONNECT_WAIT_SECONDS", String.valueOf(waitSeconds));
         return new RotationHandler(new Environment(env), front.clients());
     }
 
@@ -579,6 +674,10 @@ class RotationHandlerTest {
         front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.TestState"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0).withBody(body)));
+    }
+
+    private List<String> startedMetrics() {
+        return output.emfLines().stream().filter(line -> line.contains("\"RotationStarted\"")).toList();
     }
 
     private List<LoggedRequest> testStateRequests() {
