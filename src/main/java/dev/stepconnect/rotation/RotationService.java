@@ -86,24 +86,8 @@ public final class RotationService {
         if (event.step() == RotationStep.FINISH_SECRET && secret.stagesOf(token).contains(SecretSnapshot.PENDING)) {
             store.removePending(secret.arn(), token);
         }
-        if (event.step() == RotationStep.FINISH_SECRET) {
-            removeStartedLabel(secret, token);
-        }
         LOG.info("version is already AWSCURRENT, nothing to do", "step", event.step().wireName(), "secret", secret.name(),
                 "token", token);
-    }
-
-    /** Best effort: a leftover label only keeps one old version from being deprecated. */
-    private void removeStartedLabel(SecretSnapshot secret, String versionId) {
-        if (!secret.stagesOf(versionId).contains(SecretSnapshot.STARTED)) {
-            return;
-        }
-        try {
-            store.removeStarted(secret.arn(), versionId);
-        } catch (RuntimeException e) {
-            LOG.warn("could not remove the rotation-started label", "secret", secret.name(), "token", versionId,
-                    "errorType", e.getClass().getSimpleName());
-        }
     }
 
     private static List<String> linkedConnectionsForMetrics(SecretSnapshot secret) {
@@ -152,21 +136,6 @@ public final class RotationService {
                     throw new RotationRetryableException("the generated credential is not readable as AWSPENDING yet");
                 }
                 log("generated a new credential and stored it as AWSPENDING", "generator", "random");
-            }
-            countStartedOnce();
-        }
-
-        /** RotationStarted once per rotation: the label on the token's version records that it was counted. */
-        private void countStartedOnce() {
-            if (secret.stagesOf(token).contains(SecretSnapshot.STARTED)) {
-                return;
-            }
-            try {
-                store.markStarted(secret.arn(), token, secret.versionWith(SecretSnapshot.STARTED));
-            } catch (RuntimeException e) {
-                // Only the metric depends on the label: a re-run may count this rotation again, nothing worse.
-                LOG.warn("could not label the version as counted; a re-run may count RotationStarted again",
-                        "secret", secret.name(), "token", token, "errorType", e.getClass().getSimpleName());
             }
             metrics.count(RotationMetrics.STARTED, settings.connections());
         }
@@ -265,7 +234,6 @@ public final class RotationService {
             String currentVersion = secret.versionWith(SecretSnapshot.CURRENT).orElseThrow();
             store.promote(secret.arn(), token, currentVersion);
             store.removePending(secret.arn(), token);
-            removeStartedLabel(secret, token);
             metrics.count(RotationMetrics.SUCCEEDED, settings.connections());
             log("rotation finished: AWSCURRENT moved to the new version", "previousVersion", currentVersion);
         }
@@ -417,11 +385,9 @@ public final class RotationService {
 
         private void removePendingOrReport(List<String> problems) {
             try {
-                SecretSnapshot now = store.describe(secret.arn());
-                if (now.stagesOf(token).contains(SecretSnapshot.PENDING)) {
+                if (store.describe(secret.arn()).stagesOf(token).contains(SecretSnapshot.PENDING)) {
                     store.removePending(secret.arn(), token);
                 }
-                removeStartedLabel(now, token);
             } catch (RuntimeException e) {
                 problems.add("AWSPENDING could not be removed from version " + token + " (" + e.getClass().getSimpleName() + ")");
                 LOG.error("could not remove AWSPENDING", e, "secret", secret.name(), "token", token);

@@ -9,11 +9,6 @@ public record SecretSnapshot(String arn, String name, boolean rotationEnabled, M
                              Map<String, String> tags) {
     public static final String CURRENT = "AWSCURRENT";
     public static final String PENDING = "AWSPENDING";
-    /**
-     * Our own staging label on the version whose rotation has been counted as started: createSecret
-     * re-runs (Secrets Manager retries restart there) must not count the same rotation again.
-     */
-    public static final String STARTED = "STEPCONNECT_ROTATION_STARTED";
 
     public SecretSnapshot {
         stagesByVersion = Map.copyOf(stagesByVersion);

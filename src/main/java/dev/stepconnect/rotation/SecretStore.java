@@ -81,17 +81,6 @@ public final class SecretStore {
                 .moveToVersionId(token).removeFromVersionId(currentVersionId));
     }
 
-    /** Moves the {@link SecretSnapshot#STARTED} label to {@code token} (a label is on one version at most). */
-    public void markStarted(String arn, String token, Optional<String> markedVersionId) {
-        secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage(SecretSnapshot.STARTED).moveToVersionId(token)
-                .removeFromVersionId(markedVersionId.filter(id -> !id.equals(token)).orElse(null)));
-    }
-
-    public void removeStarted(String arn, String versionId) {
-        secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage(SecretSnapshot.STARTED)
-                .removeFromVersionId(versionId));
-    }
-
     public void removePending(String arn, String versionId) {
         secrets.updateSecretVersionStage(r -> r.secretId(arn).versionStage(SecretSnapshot.PENDING)
                 .removeFromVersionId(versionId));
