@@ -2,6 +2,7 @@ package dev.stepconnect.connection;
 
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.InvalidCredentialException;
+import dev.stepconnect.eventbridge.ConnectionNames;
 import dev.stepconnect.eventbridge.HttpParameters;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonException;
@@ -10,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The properties of a {@code Custom::EventBridgeConnection}, validated. {@code description} and
@@ -31,13 +31,8 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
     private static final Set<String> KNOWN = Set.of("ServiceToken", NAME, AUTHORIZATION_TYPE, CREDENTIALS_SECRET_ARN,
             DESCRIPTION, INVOCATION_HTTP_PARAMETERS, OAUTH_HTTP_PARAMETERS, KMS_KEY_IDENTIFIER, LINK_SECRET_FOR_ROTATION,
             "ServiceTimeout");
-    private static final Pattern CONNECTION_NAME = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
     /** EventBridge's Description limit, less the room the ownership marker takes. */
     static final int MAX_DESCRIPTION = 512 - OwnershipMarker.RENDERED_LENGTH - 1;
-
-    public static boolean isValidConnectionName(String name) {
-        return name != null && CONNECTION_NAME.matcher(name).matches();
-    }
 
     public static ConnectionProperties parse(JsonObject properties) {
         for (String key : properties.asMap().keySet()) {
@@ -47,7 +42,7 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
             }
         }
         String name = required(properties, NAME);
-        if (!isValidConnectionName(name)) {
+        if (!ConnectionNames.isValid(name)) {
             throw new InvalidPropertyException(NAME + " must be 1-64 characters of A-Z a-z 0-9 . - _, got '"
                     + truncate(name) + "'");
         }

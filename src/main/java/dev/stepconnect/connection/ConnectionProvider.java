@@ -7,6 +7,7 @@ import dev.stepconnect.cfn.FailedCreateMarker;
 import dev.stepconnect.cfn.RequestType;
 import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.ConnectionDescription;
+import dev.stepconnect.eventbridge.ConnectionNames;
 import dev.stepconnect.eventbridge.ConnectionNotReadyException;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Redaction;
@@ -58,7 +59,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
     private CustomResourceResponse delete(CustomResourceRequest request) {
         String name = request.physicalResourceId();
         // A failed Create's marker, or an id that cannot be a connection name, names nothing to delete.
-        if (!FailedCreateMarker.isMarker(name) && ConnectionProperties.isValidConnectionName(name)) {
+        if (!FailedCreateMarker.isMarker(name) && ConnectionNames.isValid(name)) {
             service.delete(name, marker(request), ConnectionProperties.linkedSecretOf(request.properties()));
         }
         return CustomResourceResponse.success(name, Map.of(), false);

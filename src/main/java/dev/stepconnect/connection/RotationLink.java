@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.credentials.CredentialSecrets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Set;
  * are merged into and removed from the list, never overwritten.
  */
 public final class RotationLink {
-    public static final String TAG = "stepconnect:connection";
+    public static final String TAG = CredentialSecrets.CONNECTION_TAG;
     static final int MAX_TAG_VALUE = 256;
 
     private RotationLink() {

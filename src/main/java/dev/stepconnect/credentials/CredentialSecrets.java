@@ -24,6 +24,8 @@ public final class CredentialSecrets {
     public static final String CLIENT_SECRET = "clientSecret";
     public static final String AUTHORIZATION_ENDPOINT = "authorizationEndpoint";
     public static final String HTTP_METHOD = "httpMethod";
+    /** Tag on a credentials secret naming the connection(s) it feeds, comma-separated (interface.md). */
+    public static final String CONNECTION_TAG = "stepconnect:connection";
     private static final Set<String> OAUTH_METHODS = Set.of("GET", "POST", "PUT");
 
     private CredentialSecrets() {

@@ -132,6 +132,20 @@ public final class ConnectionGateway {
         }
     }
 
+    /**
+     * Polls while the connection is mid-change; returns it once settled (in whatever state), or as it
+     * is when the deadline leaves no room for another poll. Empty when the connection does not exist.
+     */
+    public Optional<ConnectionDescription> awaitSettled(String name, Deadline deadline) {
+        while (true) {
+            Optional<ConnectionDescription> current = describe(name);
+            if (current.isEmpty() || !current.get().isChanging() || deadline.remaining().compareTo(pollInterval) < 0) {
+                return current;
+            }
+            sleep(pollInterval);
+        }
+    }
+
     private static String reasonSuffix(ConnectionDescription description) {
         String reason = description.stateReason();
         return reason == null || reason.isBlank() ? "" : " (" + Redaction.scrub(reason) + ")";

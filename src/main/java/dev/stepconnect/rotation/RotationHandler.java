@@ -72,7 +72,7 @@ public final class RotationHandler implements RequestStreamHandler {
         EventBridgeClient events = clients.eventBridge();
         RotationPriming.register(secrets, events, sfn);
         return new RotationService(new SecretStore(secrets), new ConnectionGateway(events, POLL_INTERVAL), probe,
-                new RandomCredentialGenerator(), new Metrics(env.metricsNamespace()), config.connectionWait(), POLL_INTERVAL);
+                new RandomCredentialGenerator(), new Metrics(env.metricsNamespace()), config.connectionWait());
     }
 
     @Override

@@ -37,19 +37,17 @@ public final class RotationService {
     private final CredentialGenerator randomGenerator;
     private final RotationMetrics metrics;
     private final Duration waitPerConnection;
-    private final Duration pollInterval;
 
     /** @param probe null when STEPCONNECT_TEST_MODE is {@code none} */
     public RotationService(SecretStore store, ConnectionGateway connections, CredentialProbe probe,
                            CredentialGenerator randomGenerator, Metrics metrics,
-                           Duration waitPerConnection, Duration pollInterval) {
+                           Duration waitPerConnection) {
         this.store = store;
         this.connections = connections;
         this.probe = probe;
         this.randomGenerator = randomGenerator;
         this.metrics = new RotationMetrics(metrics);
         this.waitPerConnection = waitPerConnection;
-        this.pollInterval = pollInterval;
     }
 
     /**
@@ -359,7 +357,7 @@ public final class RotationService {
             connectionsOnCurrent = true;
             for (String name : settings.connections()) {
                 try {
-                    Optional<ConnectionDescription> connection = awaitSettled(name, restoreDeadline());
+                    Optional<ConnectionDescription> connection = connections.awaitSettled(name, restoreDeadline());
                     if (connection.isEmpty() || !current.type().name().equals(connection.get().authorizationType())) {
                         continue;
                     }
@@ -395,16 +393,6 @@ public final class RotationService {
         }
 
         /** Waits (bounded) while the connection is mid-change, so the restoring update is not refused. */
-        private Optional<ConnectionDescription> awaitSettled(String name, Deadline until) {
-            while (true) {
-                Optional<ConnectionDescription> connection = connections.describe(name);
-                if (connection.isEmpty() || !connection.get().isChanging() || until.remaining().compareTo(pollInterval) < 0) {
-                    return connection;
-                }
-                sleep(pollInterval);
-            }
-        }
-
         /** Forward work leaves a share of the invocation for a rollback. */
         private Deadline forwardDeadline() {
             Duration total = deadline.remaining();
@@ -431,15 +419,6 @@ public final class RotationService {
             all[5] = token;
             System.arraycopy(fields, 0, all, 6, fields.length);
             LOG.info(message, all);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RotationRetryableException("interrupted");
         }
     }
 }

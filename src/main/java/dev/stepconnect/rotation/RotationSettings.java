@@ -1,5 +1,7 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.credentials.CredentialSecrets;
+import dev.stepconnect.eventbridge.ConnectionNames;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,18 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What the secret's {@code stepconnect:} tags ask for: the connections it feeds, the endpoint that
  * proves a credential, and where a new credential comes from.
  */
 public record RotationSettings(List<String> connections, URI testEndpoint, Generator generator) {
-    public static final String CONNECTION_TAG = "stepconnect:connection";
+    public static final String CONNECTION_TAG = CredentialSecrets.CONNECTION_TAG;
     public static final String TEST_ENDPOINT_TAG = "stepconnect:test-endpoint";
     public static final String GENERATOR_TAG = "stepconnect:generator";
     // EventBridge's own rule for connection names.
-    private static final Pattern CONNECTION_NAME = Pattern.compile("[\\.\\-_A-Za-z0-9]{1,64}");
 
     /** How createSecret gets the new credential. */
     public enum Generator { PENDING, RANDOM }
@@ -49,7 +49,7 @@ public record RotationSettings(List<String> connections, URI testEndpoint, Gener
             if (name.isEmpty()) {
                 continue;
             }
-            if (!CONNECTION_NAME.matcher(name).matches()) {
+            if (!ConnectionNames.isValid(name)) {
                 throw new InvalidRotationException(CONNECTION_TAG + " holds '" + name
                         + "', which is not a connection name (letters, digits, '.', '-', '_', at most 64)");
             }
