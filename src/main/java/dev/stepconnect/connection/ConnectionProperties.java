@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.ConnectionNames;
@@ -32,7 +33,7 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
             DESCRIPTION, INVOCATION_HTTP_PARAMETERS, OAUTH_HTTP_PARAMETERS, KMS_KEY_IDENTIFIER, LINK_SECRET_FOR_ROTATION,
             "ServiceTimeout");
     /** EventBridge's Description limit, less the room the ownership marker takes. */
-    static final int MAX_DESCRIPTION = 512 - OwnershipMarker.RENDERED_LENGTH - 1;
+    static final int MAX_DESCRIPTION = 512 - ConnectionMarker.MAX_RENDERED_LENGTH;
 
     public static ConnectionProperties parse(JsonObject properties) {
         for (String key : properties.asMap().keySet()) {

@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.cfn.CustomResourceProvider;
 import dev.stepconnect.cfn.CustomResourceRequest;
 import dev.stepconnect.cfn.CustomResourceResponse;
@@ -97,8 +98,8 @@ public final class ConnectionProvider implements CustomResourceProvider {
         return Optional.empty();
     }
 
-    private static OwnershipMarker marker(CustomResourceRequest request) {
-        return OwnershipMarker.of(request.target().stackId(), request.target().logicalResourceId(),
+    private static ConnectionMarker marker(CustomResourceRequest request) {
+        return ConnectionMarker.of(request.target().stackId(), request.target().logicalResourceId(),
                 request.target().requestId());
     }
 

@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stepconnect.aws.AwsClients;
@@ -50,7 +51,7 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
             SecretsManagerClient secrets = aws.secretsManager();
             ConnectionPriming.register(events, secrets);
             ConnectionService service = new ConnectionService(new ConnectionGateway(events, pollInterval),
-                    new ConnectionMarkers(events), new CredentialsSecretStore(secrets),
+                    new CredentialsSecretStore(secrets),
                     Duration.ofSeconds(waitSeconds), timerMargin);
             return new ConnectionProvider(service);
         });

@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.eventbridge.ConnectionGateway;
@@ -13,12 +14,11 @@ import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsEx
 /**
  * The lifecycle of connections owned by {@code Custom::EventBridgeConnection} resources: create (or
  * resume an earlier delivery of the same request), update in place, replace under a new name, delete.
- * Never takes over a connection this stack resource did not create (see {@link OwnershipMarker}).
+ * Never takes over a connection this stack resource did not create (see {@link ConnectionMarker}).
  */
 public final class ConnectionService {
     private static final Log LOG = Log.named("connection-provider");
     private final ConnectionGateway gateway;
-    private final ConnectionMarkers markers;
     private final CredentialsSecretStore secrets;
     private final Duration maxWait;
     private final Duration reserve;
@@ -27,17 +27,16 @@ public final class ConnectionService {
      * @param maxWait longest wait for AUTHORIZED/ACTIVE ({@code STEPCONNECT_WAIT_SECONDS})
      * @param reserve time kept back from the deadline to undo a half-done Create and answer
      */
-    public ConnectionService(ConnectionGateway gateway, ConnectionMarkers markers, CredentialsSecretStore secrets,
+    public ConnectionService(ConnectionGateway gateway, CredentialsSecretStore secrets,
                              Duration maxWait, Duration reserve) {
         this.gateway = gateway;
-        this.markers = markers;
         this.secrets = secrets;
         this.maxWait = maxWait;
         this.reserve = reserve;
     }
 
     /** Create: the Name must be free, or hold the work of an earlier delivery of this same request. */
-    public ConnectionDescription create(ConnectionProperties properties, OwnershipMarker ours, Deadline deadline) {
+    public ConnectionDescription create(ConnectionProperties properties, ConnectionMarker ours, Deadline deadline) {
         return createOrResume(properties, ours, false, deadline);
     }
 
@@ -45,7 +44,7 @@ public final class ConnectionService {
      * Update to a new Name: a new connection (CloudFormation deletes the old one afterwards). A rollback
      * to a Name this resource used before finds that connection still there and reuses it.
      */
-    public ConnectionDescription replace(ConnectionProperties properties, OwnershipMarker ours, Deadline deadline) {
+    public ConnectionDescription replace(ConnectionProperties properties, ConnectionMarker ours, Deadline deadline) {
         return createOrResume(properties, ours, true, deadline);
     }
 
@@ -53,10 +52,10 @@ public final class ConnectionService {
      * Update with the same Name: re-reads the secret (a stack update also syncs the credential) and
      * re-sends everything StepConnect owns on the connection. Keeps the connection's ownership marker.
      */
-    public ConnectionDescription updateInPlace(ConnectionProperties properties, OwnershipMarker ours,
+    public ConnectionDescription updateInPlace(ConnectionProperties properties, ConnectionMarker ours,
                                                Optional<String> previouslyLinkedSecret, Deadline deadline) {
         String name = properties.name();
-        Optional<String> description = markers.descriptionOf(name);
+        Optional<String> description = descriptionOf(name);
         ConnectionDescription ready;
         if (description.isEmpty()) {
             // Deleted outside CloudFormation. Failing would not help: the rollback Update would find it
@@ -76,8 +75,8 @@ public final class ConnectionService {
      * Deletes the connection (already gone is fine) unless another stack resource owns it by now, and
      * removes it from the secret's rotation tag.
      */
-    public void delete(String name, OwnershipMarker ours, Optional<String> linkedSecret) {
-        if (TakeoverGuard.mayManage(markers.descriptionOf(name).flatMap(OwnershipMarker::find), ours)) {
+    public void delete(String name, ConnectionMarker ours, Optional<String> linkedSecret) {
+        if (TakeoverGuard.mayManage(descriptionOf(name).flatMap(ConnectionMarker::find), ours)) {
             deleteOwned(name, linkedSecret);
             return;
         }
@@ -89,8 +88,8 @@ public final class ConnectionService {
      * Deletes {@code name} if this very request created it: used when CloudFormation was already told
      * the request failed, so it will never delete what the request left behind.
      */
-    public void undoIfCreatedBy(String name, OwnershipMarker ours, Optional<String> linkedSecret) {
-        Optional<OwnershipMarker> marker = markers.descriptionOf(name).flatMap(OwnershipMarker::find);
+    public void undoIfCreatedBy(String name, ConnectionMarker ours, Optional<String> linkedSecret) {
+        Optional<ConnectionMarker> marker = descriptionOf(name).flatMap(ConnectionMarker::find);
         if (marker.isPresent() && marker.get().sameRequest(ours)) {
             deleteOwned(name, linkedSecret);
         }
@@ -102,10 +101,10 @@ public final class ConnectionService {
         linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
     }
 
-    private ConnectionDescription updateOwned(ConnectionProperties properties, OwnershipMarker ours,
+    private ConnectionDescription updateOwned(ConnectionProperties properties, ConnectionMarker ours,
                                               String description, Deadline deadline) {
         String name = properties.name();
-        Optional<OwnershipMarker> existing = OwnershipMarker.find(description);
+        Optional<ConnectionMarker> existing = ConnectionMarker.find(description);
         if (!TakeoverGuard.mayManage(existing, ours)) {
             throw new ConnectionConflictException(ConnectionProperties.NAME + ": connection " + name + " now belongs to"
                     + " another stack resource (it was deleted outside CloudFormation and the name reused); StepConnect"
@@ -120,7 +119,7 @@ public final class ConnectionService {
         return ready;
     }
 
-    private ConnectionDescription createOrResume(ConnectionProperties properties, OwnershipMarker ours,
+    private ConnectionDescription createOrResume(ConnectionProperties properties, ConnectionMarker ours,
                                                  boolean allowSameOwner, Deadline deadline) {
         Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
         boolean createdByThisRequest = provision(properties, ours, credential, allowSameOwner);
@@ -140,12 +139,12 @@ public final class ConnectionService {
     }
 
     /** @return true when the connection is this request's own work (and must be undone if the request fails) */
-    private boolean provision(ConnectionProperties properties, OwnershipMarker ours, Credential credential,
+    private boolean provision(ConnectionProperties properties, ConnectionMarker ours, Credential credential,
                               boolean allowSameOwner) {
         String name = properties.name();
         // Check before creating: some implementations silently overwrite an existing name on create.
         for (int attempt = 0; attempt < 2; attempt++) {
-            Optional<String> existing = markers.descriptionOf(name);
+            Optional<String> existing = descriptionOf(name);
             if (existing.isEmpty()) {
                 try {
                     gateway.create(spec(properties, ours, credential));
@@ -156,7 +155,7 @@ public final class ConnectionService {
                     continue;
                 }
             }
-            Optional<OwnershipMarker> marker = OwnershipMarker.find(existing.get());
+            Optional<ConnectionMarker> marker = ConnectionMarker.find(existing.get());
             switch (TakeoverGuard.decide(marker, ours, allowSameOwner)) {
                 case REFUSE -> throw new ConnectionConflictException(ConnectionProperties.NAME + ": a connection named "
                         + name + " already exists and was not created by this stack resource; StepConnect never takes"
@@ -179,9 +178,14 @@ public final class ConnectionService {
                 + " appeared and disappeared while it was being created; retry the stack operation");
     }
 
-    private static ConnectionSpec spec(ConnectionProperties properties, OwnershipMarker marker, Credential credential) {
+    private static ConnectionSpec spec(ConnectionProperties properties, ConnectionMarker marker, Credential credential) {
         return new ConnectionSpec(properties.name(), marker.appendTo(properties.description()), credential,
                 properties.invocationParameters(), properties.oauthHttpParameters(), properties.kmsKeyIdentifier());
+    }
+
+    /** Empty when no connection has that name; otherwise its Description ("" when it has none). */
+    private Optional<String> descriptionOf(String name) {
+        return gateway.describe(name).map(ConnectionDescription::description);
     }
 
     private Deadline waitDeadline(Deadline deadline) {

@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import java.util.Optional;
 
 /** Decides whether a connection that already carries the requested Name may be used. */
@@ -22,7 +23,7 @@ public final class TakeoverGuard {
      *                       of the same request may find one; true on an Update that changes the Name,
      *                       where a rollback returns to a connection this resource created before
      */
-    public static Decision decide(Optional<OwnershipMarker> existing, OwnershipMarker ours, boolean allowSameOwner) {
+    public static Decision decide(Optional<ConnectionMarker> existing, ConnectionMarker ours, boolean allowSameOwner) {
         if (existing.isEmpty()) {
             return Decision.REFUSE;
         }
@@ -42,7 +43,7 @@ public final class TakeoverGuard {
      * Description, so the connection stays manageable rather than leaving the stack unable to update,
      * roll back or delete.
      */
-    public static boolean mayManage(Optional<OwnershipMarker> existing, OwnershipMarker ours) {
+    public static boolean mayManage(Optional<ConnectionMarker> existing, ConnectionMarker ours) {
         return existing.map(ours::sameOwner).orElse(true);
     }
 }

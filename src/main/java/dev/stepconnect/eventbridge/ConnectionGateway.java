@@ -9,6 +9,9 @@ import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import dev.stepconnect.aws.AwsErrors;
+import software.amazon.awssdk.services.eventbridge.model.ConcurrentModificationException;
+import software.amazon.awssdk.services.eventbridge.model.ConnectionAuthResponseParameters;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionBodyParameter;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionHeaderParameter;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionHttpParameters;
@@ -26,6 +29,7 @@ import software.amazon.awssdk.services.eventbridge.model.UpdateConnectionRequest
  * credential and parameter types onto the SDK's connection model.
  */
 public final class ConnectionGateway {
+    private static final Duration MAX_CONFLICT_BACKOFF = Duration.ofSeconds(5);
     private final EventBridgeClient events;
     private final Duration pollInterval;
 
@@ -74,28 +78,56 @@ public final class ConnectionGateway {
     }
 
     /**
-     * Puts a new credential on the connection and nothing else: description, invocation parameters
-     * (whose secret values DescribeConnection never returns, so they could not be re-sent faithfully),
-     * OAuth HTTP parameters and the KMS key stay as they are. SDK failures arrive as {@link ConnectionRequestException}.
+     * Puts {@code credential} on the connection described by {@code current} and records {@code marker}
+     * in its Description (after the user's own text). Everything else is kept by re-sending it: the KMS
+     * key (an UpdateConnection without one means "AWS owned key"), and the invocation and OAuth HTTP
+     * parameters as DescribeConnection returned them — whether EventBridge keeps parameters an update
+     * omits is not settled by the API reference, so they are re-sent unless one of a list's values is
+     * secret and so unreadable (see {@link HttpParameters#resendable()}). A
+     * {@code ConcurrentModificationException} (another change of the same connection in flight) is
+     * retried with backoff until {@code deadline}. SDK failures arrive as {@link ConnectionRequestException}.
+     *
+     * @see <a href="https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_UpdateConnection.html">UpdateConnection</a>
      */
-    public void updateCredential(String name, Credential credential) {
-        try {
-            // An UpdateConnection without KmsKeyIdentifier means "AWS owned key": re-send the
-            // connection's customer managed key, or a rotation would silently drop it.
-            String kmsKey = describe(name).map(ConnectionDescription::kmsKeyIdentifier).orElse(null);
-            events.updateConnection(UpdateConnectionRequest.builder()
-                    .name(name)
-                    .authorizationType(credential.type().name())
-                    .authParameters(updateAuth(credential, null, null))
-                    .kmsKeyIdentifier(kmsKey)
-                    .build());
-        } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
-            throw new ConnectionRequestException("UpdateConnection of " + name + " failed: " + code + " (HTTP "
-                    + e.statusCode() + ")", e.isThrottlingException() || e.statusCode() >= 500);
-        } catch (SdkClientException e) {
-            throw new ConnectionRequestException("UpdateConnection of " + name + " did not complete: "
-                    + e.getClass().getSimpleName(), true);
+    public void updateCredential(ConnectionDescription current, Credential credential, ConnectionMarker marker,
+                                 Deadline deadline) {
+        UpdateConnectionRequest request = UpdateConnectionRequest.builder()
+                .name(current.name())
+                .description(marker.appendTo(current.description()))
+                .authorizationType(credential.type().name())
+                .authParameters(updateAuth(credential, current.invocationParameters().resendable(),
+                        current.oauthHttpParameters().resendable()))
+                .kmsKeyIdentifier(current.kmsKeyIdentifier())
+                .build();
+        retryingConflicts("UpdateConnection", current.name(), deadline, () -> events.updateConnection(request));
+    }
+
+    /**
+     * Runs a connection write, retrying {@code ConcurrentModificationException} (a race with a stack
+     * update, a rotation, the guardian or EventBridge itself; it says nothing about the request) with
+     * exponential backoff while {@code deadline} leaves room. Other SDK failures, and a conflict that
+     * outlasts the deadline, arrive as {@link ConnectionRequestException}.
+     */
+    public void retryingConflicts(String operation, String name, Deadline deadline, Runnable write) {
+        Duration backoff = pollInterval;
+        while (true) {
+            try {
+                write.run();
+                return;
+            } catch (ConcurrentModificationException e) {
+                if (deadline.remaining().compareTo(backoff) <= 0) {
+                    throw new ConnectionRequestException(operation + " of " + name
+                            + " kept conflicting with another change of the connection (ConcurrentModificationException)", true);
+                }
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_CONFLICT_BACKOFF) > 0 ? MAX_CONFLICT_BACKOFF : backoff.multipliedBy(2);
+            } catch (AwsServiceException e) {
+                throw new ConnectionRequestException(operation + " of " + name + " failed: " + AwsErrors.code(e)
+                        + " (HTTP " + e.statusCode() + ")", e.isThrottlingException() || e.statusCode() >= 500);
+            } catch (SdkClientException e) {
+                throw new ConnectionRequestException(operation + " of " + name + " did not complete: "
+                        + e.getClass().getSimpleName(), true);
+            }
         }
     }
 
@@ -152,9 +184,19 @@ public final class ConnectionGateway {
     }
 
     private static ConnectionDescription toDescription(DescribeConnectionResponse response) {
-        return new ConnectionDescription(response.name(), response.connectionArn(), response.connectionStateAsString(),
-                response.stateReason(), response.authorizationTypeAsString(), response.secretArn(),
-                response.kmsKeyIdentifier());
+        ConnectionAuthResponseParameters auth = response.authParameters();
+        return ConnectionDescription.builder(response.name())
+                .arn(response.connectionArn())
+                .state(response.connectionStateAsString())
+                .stateReason(response.stateReason())
+                .authorizationType(response.authorizationTypeAsString())
+                .secretArn(response.secretArn())
+                .kmsKeyIdentifier(response.kmsKeyIdentifier())
+                .description(response.description())
+                .invocationParameters(auth == null ? null : fromSdk(auth.invocationHttpParameters()))
+                .oauthHttpParameters(auth == null || auth.oAuthParameters() == null ? null
+                        : fromSdk(auth.oAuthParameters().oAuthHttpParameters()))
+                .build();
     }
 
     // createAuth and updateAuth map the same credential onto two SDK types that share a shape but no supertype.
@@ -214,6 +256,20 @@ public final class ConnectionGateway {
                 .bodyParameters(map(parameters.bodies(), p -> ConnectionBodyParameter.builder()
                         .key(p.key()).value(p.value()).isValueSecret(p.secret()).build()))
                 .build();
+    }
+
+    private static HttpParameters fromSdk(ConnectionHttpParameters parameters) {
+        if (parameters == null) {
+            return HttpParameters.NONE;
+        }
+        return new HttpParameters(
+                parameters.headerParameters().stream().map(p -> readBack(p.key(), p.value(), p.isValueSecret())).toList(),
+                parameters.queryStringParameters().stream().map(p -> readBack(p.key(), p.value(), p.isValueSecret())).toList(),
+                parameters.bodyParameters().stream().map(p -> readBack(p.key(), p.value(), p.isValueSecret())).toList());
+    }
+
+    private static HttpParameters.Parameter readBack(String key, String value, Boolean secret) {
+        return new HttpParameters.Parameter(key, value == null ? "" : value, Boolean.TRUE.equals(secret));
     }
 
     private static <T> List<T> map(List<HttpParameters.Parameter> parameters,

@@ -28,6 +28,19 @@ public record HttpParameters(List<Parameter> headers, List<Parameter> queryStrin
         bodies = List.copyOf(bodies);
     }
 
+    /**
+     * This list as it can be sent back in an UpdateConnection, or null (leave the connection's list as
+     * it is) when one of its values is secret: DescribeConnection never returns those values, so
+     * re-sending would overwrite them. That is the one case where StepConnect relies on EventBridge
+     * keeping parameters an update omits; declaring them in the custom resource re-sends them on every
+     * stack update.
+     */
+    public HttpParameters resendable() {
+        boolean anySecret = headers.stream().anyMatch(Parameter::secret) || queryStrings.stream().anyMatch(Parameter::secret)
+                || bodies.stream().anyMatch(Parameter::secret);
+        return anySecret ? null : this;
+    }
+
     public boolean isEmpty() {
         return headers.isEmpty() && queryStrings.isEmpty() && bodies.isEmpty();
     }

@@ -6,6 +6,7 @@ import dev.stepconnect.credentials.CredentialSecrets;
 import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.eventbridge.ConnectionGateway;
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.eventbridge.ConnectionNotReadyException;
 import dev.stepconnect.eventbridge.ConnectionRequestException;
 import dev.stepconnect.lambda.Deadline;
@@ -311,7 +312,7 @@ public final class RotationService {
             List<ConnectionDescription> ready = new ArrayList<>();
             for (String name : settings.connections()) {
                 try {
-                    connections.updateCredential(name, credential);
+                    writeCredential(name, credential);
                     ready.add(connections.awaitReady(name, connectionDeadline()));
                 } catch (ConnectionNotReadyException e) {
                     if (e.timedOut()) {
@@ -368,7 +369,7 @@ public final class RotationService {
                                 "secret", secret.name(), "connection", name, "state", connection.get().state());
                         continue;
                     }
-                    connections.updateCredential(name, current);
+                    writeCredential(name, current);
                     connections.awaitReady(name, restoreDeadline());
                     LOG.info("connection restored to the AWSCURRENT credential", "secret", secret.name(), "connection", name);
                 } catch (RuntimeException e) {
@@ -392,7 +393,14 @@ public final class RotationService {
             }
         }
 
-        /** Waits (bounded) while the connection is mid-change, so the restoring update is not refused. */
+        /** Puts {@code credential} on connection {@code name}, keeping its Description and marker as they are. */
+        private void writeCredential(String name, Credential credential) {
+            ConnectionDescription connection = connections.describe(name).orElseThrow(() -> new ConnectionNotReadyException(
+                    "connection " + name + " does not exist", "MISSING", false));
+            connections.updateCredential(connection, credential,
+                    connection.marker().orElse(new ConnectionMarker(null, null, null, null)), connectionDeadline());
+        }
+
         /** Forward work leaves a share of the invocation for a rollback. */
         private Deadline forwardDeadline() {
             Duration total = deadline.remaining();

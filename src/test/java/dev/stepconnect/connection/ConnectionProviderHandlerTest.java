@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.testing.ResponseReceiver;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -358,7 +359,7 @@ class ConnectionProviderHandlerTest {
         String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
         String name = AwsEmulator.uniqueName("sc-reused");
         // Ours was deleted outside CloudFormation; another stack's resource has created the name since.
-        String foreignDescription = "other team " + OwnershipMarker.of(stackId + "-other", "PartnerConnection", "r1").render();
+        String foreignDescription = "other team " + ConnectionMarker.of(stackId + "-other", "PartnerConnection", "r1").render();
         events.createConnection(r -> r.name(name).description(foreignDescription).authorizationType("API_KEY")
                 .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-other").apiKeyValue("other-value-456"))));
         secretValues.add("other-value-456");

@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepconnect.connection.TakeoverGuard.Decision;
@@ -12,22 +13,22 @@ class OwnershipTest {
 
     @Test
     void markerRoundTripsThroughADescription() {
-        OwnershipMarker marker = OwnershipMarker.of(STACK, "Conn", "req-1");
+        ConnectionMarker marker = ConnectionMarker.of(STACK, "Conn", "req-1");
         String description = marker.appendTo("orders partner");
 
         assertThat(description).startsWith("orders partner [stepconnect:owner=");
-        assertThat(description.length()).isEqualTo("orders partner ".length() + OwnershipMarker.RENDERED_LENGTH);
-        assertThat(OwnershipMarker.find(description)).contains(marker);
-        assertThat(OwnershipMarker.find(marker.appendTo(null))).contains(marker);
-        assertThat(OwnershipMarker.find("orders partner")).isEmpty();
-        assertThat(OwnershipMarker.find(null)).isEmpty();
+        assertThat(description.length()).isEqualTo("orders partner ".length() + marker.render().length());
+        assertThat(ConnectionMarker.find(description)).contains(marker);
+        assertThat(ConnectionMarker.find(marker.appendTo(null))).contains(marker);
+        assertThat(ConnectionMarker.find("orders partner")).isEmpty();
+        assertThat(ConnectionMarker.find(null)).isEmpty();
         assertThat(description).doesNotContain(STACK).doesNotContain("req-1");
     }
 
     @Test
     void aRetryOfTheSameRequestResumesItsOwnWork() {
-        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-1");
-        Optional<OwnershipMarker> existing = Optional.of(OwnershipMarker.of(STACK, "Conn", "req-1"));
+        ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-1");
+        Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1"));
 
         assertThat(TakeoverGuard.decide(existing, ours, false)).isEqualTo(Decision.RESUME_OWN_REQUEST);
         assertThat(TakeoverGuard.decide(existing, ours, true)).isEqualTo(Decision.RESUME_OWN_REQUEST);
@@ -35,8 +36,8 @@ class OwnershipTest {
 
     @Test
     void anotherRequestOfTheSameResourceMayReuseOnlyOnUpdate() {
-        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-2");
-        Optional<OwnershipMarker> existing = Optional.of(OwnershipMarker.of(STACK, "Conn", "req-1"));
+        ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-2");
+        Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1"));
 
         assertThat(TakeoverGuard.decide(existing, ours, false)).isEqualTo(Decision.REFUSE);
         assertThat(TakeoverGuard.decide(existing, ours, true)).isEqualTo(Decision.REUSE_OWNED);
@@ -44,22 +45,22 @@ class OwnershipTest {
 
     @Test
     void foreignOrUnmarkedConnectionsAreRefused() {
-        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-1");
+        ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-1");
 
         assertThat(TakeoverGuard.decide(Optional.empty(), ours, true)).isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(Optional.of(OwnershipMarker.of(OTHER_STACK, "Conn", "req-1")), ours, true))
+        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours, true))
                 .isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(Optional.of(OwnershipMarker.of(STACK, "OtherConn", "req-1")), ours, true))
+        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-1")), ours, true))
                 .isEqualTo(Decision.REFUSE);
     }
 
     @Test
     void anExistingResourceManagesItsConnectionUnlessAnotherResourceNowOwnsIt() {
-        OwnershipMarker ours = OwnershipMarker.of(STACK, "Conn", "req-2");
+        ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-2");
 
-        assertThat(TakeoverGuard.mayManage(Optional.of(OwnershipMarker.of(STACK, "Conn", "req-1")), ours)).isTrue();
+        assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1")), ours)).isTrue();
         assertThat(TakeoverGuard.mayManage(Optional.empty(), ours)).isTrue();
-        assertThat(TakeoverGuard.mayManage(Optional.of(OwnershipMarker.of(OTHER_STACK, "Conn", "req-1")), ours)).isFalse();
-        assertThat(TakeoverGuard.mayManage(Optional.of(OwnershipMarker.of(STACK, "OtherConn", "req-2")), ours)).isFalse();
+        assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours)).isFalse();
+        assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-2")), ours)).isFalse();
     }
 }
