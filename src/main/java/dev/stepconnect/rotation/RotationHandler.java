@@ -1,5 +1,8 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.probe.CredentialProbe;
+import dev.stepconnect.probe.DirectProbe;
+import dev.stepconnect.probe.TestStateProbe;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stepconnect.aws.AwsClients;

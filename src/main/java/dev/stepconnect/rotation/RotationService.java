@@ -1,5 +1,7 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.probe.CredentialProbe;
+import dev.stepconnect.probe.ProbeResult;
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.credentials.CredentialSecrets;

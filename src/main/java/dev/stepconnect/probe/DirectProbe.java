@@ -1,4 +1,4 @@
-package dev.stepconnect.rotation;
+package dev.stepconnect.probe;
 
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionDescription;

@@ -1,8 +1,8 @@
-package dev.stepconnect.rotation;
+package dev.stepconnect.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stepconnect.rotation.ProbeResult.Outcome;
+import dev.stepconnect.probe.ProbeResult.Outcome;
 import org.junit.jupiter.api.Test;
 
 class ProbeResultTest {
