@@ -1,5 +1,6 @@
 package dev.stepconnect.eventbridge;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Redaction;
@@ -90,7 +91,7 @@ public final class ConnectionGateway {
                     .kmsKeyIdentifier(kmsKey)
                     .build());
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            String code = AwsErrors.code(e);
             throw new ConnectionRequestException("UpdateConnection of " + name + " failed: " + code + " (HTTP "
                     + e.statusCode() + ")", e.isThrottlingException() || e.statusCode() >= 500);
         } catch (SdkClientException e) {

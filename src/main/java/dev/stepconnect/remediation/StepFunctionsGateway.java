@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +39,7 @@ public class StepFunctionsGateway {
         } catch (ResourceNotFoundException | StateMachineDoesNotExistException e) {
             return Map.of();
         } catch (SfnException e) {
-            if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+            if (!AwsErrors.is(e, "AccessDeniedException")) {
                 throw e;
             }
             LOG.warn("states:ListTagsForResource denied: state machine treated as not opted in to retries",

@@ -61,8 +61,9 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
 
     static RemediationSettings settings(int maxAttempts, int baseDelaySeconds, String schedulerRole, String group,
                                         int budget, boolean retryAll) {
-        return new RemediationSettings(maxAttempts, Duration.ofSeconds(baseDelaySeconds), Duration.ofSeconds(3600),
-                retryAll, TOPIC, schedulerRole, group, null, budget, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
+        return RemediationSettings.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofSeconds(baseDelaySeconds))
+                .retryAll(retryAll).alarmTopicArn(TOPIC).schedulerRoleArn(schedulerRole).scheduleGroup(group)
+                .retryBudget(budget).retryBudgetWindow(Duration.ofMinutes(10)).build();
     }
 
     /** Immediate retries (base delay 0), scheduler configured. */
@@ -72,10 +73,8 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
 
     /** Delayed retries through EventBridge Scheduler, failed target calls kept in {@link #SCHEDULE_DLQ}. */
     RemediationHandler delayedHandler(int budget) {
-        RemediationSettings base = settings(3, 60, SCHEDULER_ROLE, group, budget, false);
-        return handler(new RemediationSettings(base.maxAttempts(), base.baseDelay(), base.maxDelay(), base.retryAll(),
-                base.alarmTopicArn(), base.schedulerRoleArn(), base.scheduleGroup(), SCHEDULE_DLQ, base.retryBudget(),
-                base.retryBudgetWindow(), base.retryableErrors(), base.nonRetryableErrors(), base.metricsNamespace()));
+        return handler(settings(3, 60, SCHEDULER_ROLE, group, budget, false).toBuilder()
+                .scheduleDeadLetterArn(SCHEDULE_DLQ).build());
     }
 
     RemediationHandler handler(RemediationSettings settings) {

@@ -15,8 +15,8 @@ class RetryPolicyTest {
     private static final StateMachineSettings OPTED_IN = StateMachineSettings.fromTags(Map.of("stepconnect:auto-retry", "true"));
 
     static RemediationSettings settings(int maxAttempts, int baseSeconds, int maxSeconds, boolean retryAll, String role) {
-        return new RemediationSettings(maxAttempts, Duration.ofSeconds(baseSeconds), Duration.ofSeconds(maxSeconds),
-                retryAll, null, role, "default", null, 20, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
+        return RemediationSettings.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofSeconds(baseSeconds))
+                .maxDelay(Duration.ofSeconds(maxSeconds)).retryAll(retryAll).schedulerRoleArn(role).build();
     }
 
     private static RetryPolicy policy(double random) {
