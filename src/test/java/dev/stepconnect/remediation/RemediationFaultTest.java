@@ -161,7 +161,7 @@ class RemediationFaultTest {
     void messagesLeftWhenTheDeadlineIsNearGoBackToTheQueueUntouched() {
         RemediationHandler handler = fixture.handler(RemediationFixture.settings(3, 0, RemediationFixture.SCHEDULER_ROLE,
                 fixture.group, 20, false), Duration.ofHours(1));
-        String event = Json.write(Map.of("detail-type", "Step Functions Execution Status Change", "detail",
+        String event = Json.write(Map.of("source", "aws.states", "detail-type", "Step Functions Execution Status Change", "detail",
                 Map.of("executionArn", "arn:aws:states:us-east-1:123456789012:execution:m:e", "stateMachineArn",
                         "arn:aws:states:us-east-1:123456789012:stateMachine:m", "status", "FAILED")));
         JsonObject response = invoke(handler, sqsBatch(List.of(Map.entry("a", event), Map.entry("b", event))));

@@ -47,6 +47,36 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
               "CallPartner":{"Type":"Pass","Next":"Throttled"},
               "Throttled":{"Type":"Fail","Error":"Lambda.TooManyRequestsException","Cause":"Rate exceeded"}}}""";
 
+    /** Newest first, as GetExecutionHistory with reverseOrder=true: the HTTP Task failed the execution itself. */
+    static final String TASK_FAILED_HISTORY = history(
+            event(9, "ExecutionFailed", null), event(8, "TaskFailed", null), event(7, "TaskStarted", null),
+            event(6, "TaskScheduled", null), event(5, "TaskStateEntered", "CallPartnerApi"));
+    /** Newest first: the Task's error was caught into a Fail state (Catch → Fail). */
+    static final String FAIL_STATE_HISTORY = history(
+            event(11, "ExecutionFailed", null), event(10, "FailStateEntered", "PartnerCallFailed"),
+            event(9, "TaskStateExited", null), event(8, "TaskFailed", null), event(7, "TaskStarted", null),
+            event(6, "TaskScheduled", null), event(5, "TaskStateEntered", "CallPartnerApi"));
+
+    static String event(int id, String type, String enteredState) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("timestamp", 1764050000.0 + id);
+        event.put("type", type);
+        event.put("id", id);
+        event.put("previousEventId", id - 1);
+        if (enteredState != null) {
+            event.put("stateEnteredEventDetails", Map.of("name", enteredState, "inputDetails", Map.of("truncated", false)));
+        }
+        if (type.equals("ExecutionFailed") || type.equals("TaskFailed")) {
+            event.put(type.equals("ExecutionFailed") ? "executionFailedEventDetails" : "taskFailedEventDetails",
+                    Map.of("error", "States.Http.StatusCode.503", "cause", "unavailable"));
+        }
+        return Json.write(event);
+    }
+
+    static String history(String... newestFirst) {
+        return "{\"events\":[" + String.join(",", newestFirst) + "]}";
+    }
+
     final SfnClient emulatorSfn = AwsEmulator.clients().sfn();
     final SchedulerClient scheduler = AwsEmulator.clients().scheduler();
     final AwsJsonStub sfnStub = new AwsJsonStub("AWSStepFunctions");
@@ -55,6 +85,8 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
 
     RemediationFixture() {
         sfnStub.succeed("RedriveExecution", "{\"redriveDate\":1764050000.123}");
+        // Emulators ignore reverseOrder and keep no real history: answer as AWS does for a Task that failed.
+        sfnStub.succeed("GetExecutionHistory", TASK_FAILED_HISTORY);
         sfnStub.proxyUnmatchedTo(AwsEmulator.endpoint());
         scheduler.createScheduleGroup(r -> r.name(group));
     }
