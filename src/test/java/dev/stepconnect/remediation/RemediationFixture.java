@@ -234,6 +234,12 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
         return all;
     }
 
+    /** Structured log lines with the given message, parsed. */
+    static List<JsonObject> logs(List<String> lines, String message) {
+        return lines.stream().filter(l -> l.startsWith("{") && !l.contains("\"_aws\"")).map(Json::parseObject)
+                .filter(l -> message.equals(l.raw("message"))).toList();
+    }
+
     /** EMF documents among printed lines, parsed. */
     static List<JsonObject> emf(List<String> lines) {
         return lines.stream().filter(l -> l.startsWith("{") && l.contains("\"_aws\"")).map(Json::parseObject).toList();
