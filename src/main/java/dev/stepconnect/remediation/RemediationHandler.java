@@ -82,7 +82,8 @@ public final class RemediationHandler implements RequestStreamHandler {
                        AlarmManager alarms, Clock clock, DoubleSupplier random,
                        Duration deadlineReserve) {
         if (!settings.schedulerConfigured()) {
-            LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff");
+            LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff",
+                    "unsetVariable", "STEPCONNECT_SCHEDULER_ROLE_ARN");
         }
         this.service = new RemediationService(settings, new RetryPolicy(settings, random),
                 new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock),

@@ -240,6 +240,12 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
                 .filter(l -> message.equals(l.raw("message"))).toList();
     }
 
+    /** Structured log lines of one component at one level, parsed. */
+    static List<JsonObject> logs(List<String> lines, String component, String level) {
+        return lines.stream().filter(l -> l.startsWith("{") && !l.contains("\"_aws\"")).map(Json::parseObject)
+                .filter(l -> component.equals(l.raw("component")) && level.equals(l.raw("level"))).toList();
+    }
+
     /** EMF documents among printed lines, parsed. */
     static List<JsonObject> emf(List<String> lines) {
         return lines.stream().filter(l -> l.startsWith("{") && l.contains("\"_aws\"")).map(Json::parseObject).toList();
