@@ -1,5 +1,7 @@
 package dev.stepconnect.remediation;
 
+import java.util.Optional;
+
 /**
  * DescribeExecution's current view of an execution: AWS's record, which a retry follows rather than the
  * event. {@code redriveCount} is null when the endpoint does not report it; {@code input}, the state
@@ -25,16 +27,17 @@ public record ExecutionSnapshot(String status, String input, Integer redriveCoun
      * version ARN is the state machine's ARN plus {@code :qualifier}
      * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html).
      */
-    public java.util.Optional<String> startTarget(String baseStateMachineArn) {
-        if (present(stateMachineArn) && !baseStateMachineArn.equals(stateMachineArn)) {
-            return java.util.Optional.empty();
+    public Optional<String> startTarget(String baseStateMachineArn) {
+        if (present(stateMachineArn) && !baseStateMachineArn.equals(stateMachineArn)
+                && !qualifies(stateMachineArn, baseStateMachineArn)) {
+            return Optional.empty();
         }
         for (String qualified : new String[] {stateMachineAliasArn, stateMachineVersionArn}) {
             if (present(qualified)) {
-                return qualifies(qualified, baseStateMachineArn) ? java.util.Optional.of(qualified) : java.util.Optional.empty();
+                return qualifies(qualified, baseStateMachineArn) ? Optional.of(qualified) : Optional.empty();
             }
         }
-        return java.util.Optional.of(baseStateMachineArn);
+        return Optional.of(baseStateMachineArn);
     }
 
     private static boolean qualifies(String qualified, String base) {

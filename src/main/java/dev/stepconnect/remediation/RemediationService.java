@@ -208,8 +208,9 @@ public final class RemediationService {
         return new Attempted(started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED, request.route());
     }
 
+    /** A Standard execution named {@code name} already retries this failure (Express executions cannot be described). */
     private boolean restartExists(FailureEvent event, String name) {
-        return stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent();
+        return event.describable() && stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent();
     }
 
     private Attempted retryLater(RetryRequest request) {
