@@ -13,8 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Handles one failure event: alarm, classification, retry decision, storm budget, the retry itself,
- * metrics. Exactly-once rests on AWS, not on a table: deterministic clientTokens and names make a
+ * Handles one failure: alarm, classification, retry decision, storm budget, the retry itself, metrics.
+ * {@link #handle(FailureEvent)} is the one entry point of that pipeline, whatever delivered the failure
+ * (EventBridge events through {@link RemediationHandler}; other sources build the same plain record).
+ * A retry follows AWS's record, not the record's claims: the state machine named by the execution ARN,
+ * and for Standard executions the alias/version and input DescribeExecution reports. Exactly-once rests on AWS, not on a table: deterministic clientTokens and names make a
  * repeated retry a no-op (see {@link RetryNames}), and DescribeExecution shows whether the failure in
  * the event has already been redriven.
  * <p>
