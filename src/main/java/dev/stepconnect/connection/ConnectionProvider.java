@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.cfn.CustomResourceProvider;
 import dev.stepconnect.cfn.CustomResourceRequest;
@@ -89,7 +90,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
         }
         if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
             String service = aws.awsErrorDetails().serviceName();
-            return Optional.of((service == null ? "AWS" : service) + " answered " + aws.awsErrorDetails().errorCode()
+            return Optional.of((service == null ? "AWS" : service) + " answered " + AwsErrors.code(aws)
                     + " (HTTP " + aws.statusCode() + "): " + Redaction.scrub(aws.awsErrorDetails().errorMessage()));
         }
         if (failure instanceof SdkClientException) {

@@ -1,5 +1,6 @@
 package dev.stepconnect.connection;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.credentials.CredentialSecrets;
@@ -32,11 +33,11 @@ public final class CredentialsSecretStore {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId
                     + "' does not exist (or has no AWSCURRENT version)");
         } catch (SecretsManagerException e) {
-            if (e.awsErrorDetails() == null || !UNREADABLE.contains(e.awsErrorDetails().errorCode())) {
+            if (!UNREADABLE.contains(AwsErrors.code(e))) {
                 throw e;
             }
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": cannot read secret '"
-                    + secretId + "': " + e.awsErrorDetails().errorCode() + " (" + e.awsErrorDetails().errorMessage()
+                    + secretId + "': " + AwsErrors.code(e) + " (" + e.awsErrorDetails().errorMessage()
                     + "); check ConnectionCredentialsSecretNames and ConnectionKmsKeyArn of the StepConnect stack");
         }
         if (response.secretString() == null) {

@@ -1,5 +1,6 @@
 package dev.stepconnect.eventbridge;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Redaction;

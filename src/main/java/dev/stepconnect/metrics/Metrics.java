@@ -17,7 +17,6 @@ public final class Metrics {
     /** CloudWatch limits: 30 dimensions a set, 100 metrics a document. */
     static final int MAX_DIMENSIONS = 30;
     static final int MAX_METRICS = 100;
-    private static final int MAX_DIMENSION_VALUE_LENGTH = 1024;
 
     private final String namespace;
     private final Clock clock;
@@ -78,7 +77,7 @@ public final class Metrics {
         aws.put("Timestamp", clock.millis());
         aws.put("CloudWatchMetrics", List.of(directive));
         root.put("_aws", aws);
-        // Dimension values must be strings; an empty one makes CloudWatch drop the whole document.
+        // Dimension values must be non-empty ASCII strings, else CloudWatch drops the whole document.
         dimensions.forEach((name, value) -> root.put(name, dimensionValue(value)));
         for (Metric metric : metrics) {
             root.put(metric.name(), metric.value());
@@ -87,9 +86,6 @@ public final class Metrics {
     }
 
     private static String dimensionValue(String value) {
-        if (value == null || value.isBlank()) {
-            return "unknown";
-        }
-        return value.length() > MAX_DIMENSION_VALUE_LENGTH ? value.substring(0, MAX_DIMENSION_VALUE_LENGTH) : value;
+        return DimensionValues.of(value);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stepconnect.probe;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.json.Json;
@@ -61,7 +62,7 @@ public final class TestStateProbe implements CredentialProbe {
                     .overrideConfiguration(o -> o.apiCallTimeout(timeLeft)));
         } catch (SfnException e) {
             int status = e.statusCode();
-            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            String code = AwsErrors.code(e);
             String detail = "TestState call failed: " + code + " (HTTP " + status + ")";
             if (status >= 500 || status == 429 || e.isThrottlingException()) {
                 return ProbeResult.transientFailure(detail);

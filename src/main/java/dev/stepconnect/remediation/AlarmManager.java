@@ -1,6 +1,7 @@
 package dev.stepconnect.remediation;
 
 import dev.stepconnect.log.Log;
+import dev.stepconnect.metrics.DimensionValues;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -37,18 +38,14 @@ public class AlarmManager {
         this.clock = clock;
     }
 
+    /**
+     * {@code stepconnect-<value>-failures}, ≤ 255 characters, where value is the state machine's name mapped by
+     * {@link DimensionValues} (cut to fit, with its hash, when the name is very long): the suffix stays, the
+     * function's IAM policy allows {@code cloudwatch:PutMetricAlarm} on {@code stepconnect-*-failures} only.
+     */
     public static String alarmName(String stateMachineName) {
         int room = MAX_ALARM_NAME - PREFIX.length() - SUFFIX.length();
-        String name = stateMachineName;
-        if (name.length() > room) {
-            int cut = room;
-            // Never split a surrogate pair.
-            if (Character.isHighSurrogate(name.charAt(cut - 1))) {
-                cut--;
-            }
-            name = name.substring(0, cut);
-        }
-        return PREFIX + name + SUFFIX;
+        return PREFIX + DimensionValues.of(stateMachineName, room) + SUFFIX;
     }
 
     public synchronized void ensure(String stateMachineName) {
@@ -65,7 +62,8 @@ public class AlarmManager {
                                 + " has failed executions (StepConnect).")
                         .namespace(namespace)
                         .metricName(RemediationMetrics.FAILURES)
-                        .dimensions(Dimension.builder().name(RemediationMetrics.STATE_MACHINE).value(stateMachineName).build())
+                        .dimensions(Dimension.builder().name(RemediationMetrics.STATE_MACHINE)
+                                .value(DimensionValues.of(stateMachineName)).build())
                         .statistic(Statistic.SUM)
                         .period(300)
                         .evaluationPeriods(1)

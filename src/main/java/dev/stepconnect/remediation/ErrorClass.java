@@ -6,6 +6,12 @@ public enum ErrorClass {
     SERVICE_ERROR("ServiceError", true),
     TIMEOUT("Timeout", true),
     CONFIGURED_RETRYABLE("ConfiguredRetryable", true),
+    /** The HTTP Task's connection is mid-change or EventBridge had an internal error: retried. */
+    CONNECTION_BUSY("ConnectionBusy", true),
+    /** The connection is DEAUTHORIZED or not ACTIVE: retried only after a delay, never at once. */
+    CONNECTION_UNUSABLE("ConnectionUnusable", true),
+    /** The connection's role or ARN is wrong: a retry cannot help. */
+    CONNECTION_MISCONFIGURED("ConnectionMisconfigured", false),
     HTTP_ERROR("HttpError", false),
     PERMISSIONS("Permissions", false),
     WORKFLOW_ERROR("WorkflowError", false),

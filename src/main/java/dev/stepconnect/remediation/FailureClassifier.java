@@ -20,7 +20,19 @@ import java.util.regex.Pattern;
 public final class FailureClassifier {
     private static final int MAX_NESTING = 3;
     private static final String TIMEOUT_ERROR = "States.Timeout";
+    /**
+     * Connection rules come first: {@code Events.ConnectionResource.AccessDenied} is the connection's own
+     * set-up, not the generic AccessDenied below. Names from "Call HTTPS APIs in Step Functions workflows",
+     * https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html (errors of an HTTP Task).
+     */
     private static final List<Rule> BUILT_IN = List.of(
+            rule("Events.ConnectionResource.ConcurrentModification", ErrorClass.CONNECTION_BUSY),
+            rule("Events.ConnectionResource.AuthInProgress", ErrorClass.CONNECTION_BUSY),
+            rule("Events.ConnectionResource.InternalError", ErrorClass.CONNECTION_BUSY),
+            rule("Events.ConnectionResource.InvalidConnectionState", ErrorClass.CONNECTION_UNUSABLE),
+            rule("Events.ConnectionResource.InvalidPrivateConnectionState", ErrorClass.CONNECTION_UNUSABLE),
+            rule("Events.ConnectionResource.AccessDenied", ErrorClass.CONNECTION_MISCONFIGURED),
+            rule("Events.ConnectionResource.ResourceNotFound", ErrorClass.CONNECTION_MISCONFIGURED),
             rule("*ThrottlingException", ErrorClass.THROTTLING),
             rule("*TooManyRequestsException", ErrorClass.THROTTLING),
             rule("States.Http.StatusCode.429", ErrorClass.THROTTLING),

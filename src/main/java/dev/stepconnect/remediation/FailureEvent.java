@@ -5,9 +5,16 @@ import dev.stepconnect.json.JsonException;
 import dev.stepconnect.json.JsonObject;
 
 /**
- * The parts of an EventBridge "Step Functions Execution Status Change" event this feature uses.
- * aws-lambda-java-events has no type for it. {@code input}, {@code error} and {@code cause} may be null
- * (input is left out when {@code inputDetails.included} is false).
+ * One failed execution as the remediation pipeline sees it: the plain record that every source feeds into
+ * {@link RemediationService#handle} (EventBridge "Step Functions Execution Status Change" events parsed
+ * here; other shapes, such as Express workflows' logs, build it with their own parser).
+ * aws-lambda-java-events has no type for the EventBridge event. {@code input}, {@code error} and
+ * {@code cause} may be null (input is left out when {@code inputDetails.included} is false).
+ * <p>
+ * What the record claims is not trusted for what a retry touches: the state machine is the one named by
+ * the execution ARN (AWS's naming), and for a {@link WorkflowType#STANDARD} execution the alias, version
+ * and input of a retry come from DescribeExecution. {@link WorkflowType#EXPRESS} executions cannot be
+ * described; their records are trusted for their input because only CloudWatch Logs can deliver them.
  */
 public record FailureEvent(
         String executionArn,
@@ -20,9 +27,30 @@ public record FailureEvent(
         int redriveCount,
         RedriveStatus redriveStatus,
         String stateMachineAliasArn,
-        String stateMachineVersionArn) {
+        String stateMachineVersionArn,
+        WorkflowType workflowType) {
 
     static final String DETAIL_TYPE = "Step Functions Execution Status Change";
+    static final String SOURCE = "aws.states";
+    private static final int ARN_RESOURCE_TYPE = 5;
+    private static final int ARN_MACHINE_NAME = 6;
+
+    /** Standard workflows are described and redriven; Express workflows are neither (AWS offers no such calls). */
+    public enum WorkflowType { STANDARD, EXPRESS }
+
+    /** A Standard workflow's failure (what EventBridge reports). */
+    public FailureEvent(String executionArn, String stateMachineArn, String executionName, String status, String error,
+                        String cause, String input, int redriveCount, RedriveStatus redriveStatus,
+                        String stateMachineAliasArn, String stateMachineVersionArn) {
+        this(executionArn, stateMachineArn, executionName, status, error, cause, input, redriveCount, redriveStatus,
+                stateMachineAliasArn, stateMachineVersionArn, WorkflowType.STANDARD);
+    }
+
+    public FailureEvent {
+        if (workflowType == null) {
+            workflowType = WorkflowType.STANDARD;
+        }
+    }
 
     /** Parses an event document; anything unusable is an {@link InvalidEventException} naming the problem. */
     public static FailureEvent parse(String json) {
@@ -36,14 +64,25 @@ public record FailureEvent(
         return fromEvent(event);
     }
 
+    /**
+     * Only Step Functions' own events are accepted ({@code source} {@value #SOURCE}, detail-type
+     * {@value #DETAIL_TYPE}): anything else in the queue or in a direct invocation is refused, and the
+     * message ends in the dead-letter queue where its alarm asks a person to look.
+     */
     static FailureEvent fromEvent(JsonObject event) {
         try {
+            if (!SOURCE.equals(event.string("source").orElse(""))) {
+                throw new InvalidEventException("not an event of source '" + SOURCE + "'");
+            }
             String detailType = event.string("detail-type").orElse("");
             if (!DETAIL_TYPE.equals(detailType)) {
                 throw new InvalidEventException("not a '" + DETAIL_TYPE + "' event");
             }
             JsonObject detail = event.requiredObject("detail");
             String executionArn = detail.requiredString("executionArn");
+            if (!isExecutionArn(executionArn)) {
+                throw new InvalidEventException("field 'executionArn' is not a Step Functions execution ARN");
+            }
             String stateMachineArn = detail.requiredString("stateMachineArn");
             long redriveCount = detail.number("redriveCount").orElse(0L);
             if (redriveCount < 0 || redriveCount > Integer.MAX_VALUE) {
@@ -67,24 +106,27 @@ public record FailureEvent(
     }
 
     /**
-     * The state machine's name: the 7th field of {@code arn:aws:states:region:account:stateMachine:name[:qualifier]},
-     * without the {@code /<map run label>} a Distributed Map child's labelled ARN carries (one label per
-     * Map Run would make an unbounded metric dimension and an alarm per run).
+     * The state machine's name, from the execution ARN {@code arn:aws:states:region:account:execution:name[/label]:id}
+     * (AWS's naming, not the event's claim), without the {@code /<map run label>} a Distributed Map child's ARN
+     * carries (one label per Map Run would make an unbounded metric dimension and an alarm per run).
      */
     public String stateMachineName() {
-        String[] parts = stateMachineArn.split(":");
-        return parts.length > 6 && !parts[6].isBlank() ? withoutMapRunLabel(parts[6]) : stateMachineArn;
+        String[] parts = executionArn.split(":");
+        return parts.length > ARN_MACHINE_NAME && !parts[ARN_MACHINE_NAME].isBlank()
+                ? withoutMapRunLabel(parts[ARN_MACHINE_NAME]) : executionArn;
     }
 
-    /** The unqualified state machine ARN (no version, alias or Map Run label): what tags and alarms belong to. */
+    /**
+     * The unqualified ARN of the state machine the execution belongs to (no version, alias or Map Run label),
+     * derived from the execution ARN: what opt-in tags, alarms and retries belong to.
+     */
     public String baseStateMachineArn() {
-        String[] parts = stateMachineArn.split(":");
-        if (parts.length <= 6) {
-            return stateMachineArn;
+        String[] parts = executionArn.split(":");
+        if (parts.length <= ARN_MACHINE_NAME) {
+            return executionArn;
         }
-        String[] base = java.util.Arrays.copyOf(parts, 7);
-        base[6] = withoutMapRunLabel(base[6]);
-        return String.join(":", base);
+        return String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4], "stateMachine",
+                withoutMapRunLabel(parts[ARN_MACHINE_NAME]));
     }
 
     /**
@@ -92,8 +134,24 @@ public record FailureEvent(
      * parent execution fails too, and redriving the parent redrives the Map Run's failed children.
      */
     public boolean mapRunChild() {
-        String[] parts = stateMachineArn.split(":");
-        return redriveStatus == RedriveStatus.REDRIVABLE_BY_MAP_RUN || (parts.length > 6 && parts[6].contains("/"));
+        return redriveStatus == RedriveStatus.REDRIVABLE_BY_MAP_RUN || labelled(executionArn) || labelled(stateMachineArn);
+    }
+
+    /** Standard executions can be described (AWS's record of them) and redriven. */
+    public boolean describable() {
+        return workflowType == WorkflowType.STANDARD;
+    }
+
+    private static boolean labelled(String arn) {
+        String[] parts = arn == null ? new String[0] : arn.split(":");
+        return parts.length > ARN_MACHINE_NAME && parts[ARN_MACHINE_NAME].contains("/");
+    }
+
+    private static boolean isExecutionArn(String arn) {
+        String[] parts = arn.split(":");
+        return parts.length >= 8 && "arn".equals(parts[0]) && "states".equals(parts[2])
+                && ("execution".equals(parts[ARN_RESOURCE_TYPE]) || "express".equals(parts[ARN_RESOURCE_TYPE]))
+                && !parts[ARN_MACHINE_NAME].isBlank();
     }
 
     private static String withoutMapRunLabel(String name) {
@@ -101,7 +159,10 @@ public record FailureEvent(
         return slash > 0 ? name.substring(0, slash) : name;
     }
 
-    /** Where a new execution goes: the alias the failed run came through, else its version, else the machine. */
+    /**
+     * Where a new execution goes by this record's own claim: the alias the failed run came through, else its
+     * version, else the machine. For Standard workflows the service uses DescribeExecution's answer instead.
+     */
     public String startTargetArn() {
         if (stateMachineAliasArn != null && !stateMachineAliasArn.isBlank()) {
             return stateMachineAliasArn;

@@ -1,7 +1,10 @@
 package dev.stepconnect.remediation;
 
-/** What handling one event did; {@code decision} is null when the event was not examined further. */
-public record Outcome(Kind kind, Classification classification, RetryDecision decision) {
+/**
+ * What handling one event did; {@code decision} is null when the event was not examined further;
+ * {@code route} is set when a retry was attempted (how, and why that way).
+ */
+public record Outcome(Kind kind, Classification classification, RetryDecision decision, RetryRoute route) {
 
     public enum Kind {
         /** A retry (redrive or new execution) was started now. */
@@ -22,6 +25,10 @@ public record Outcome(Kind kind, Classification classification, RetryDecision de
     }
 
     static Outcome of(Kind kind, Classification classification, RetryDecision decision) {
-        return new Outcome(kind, classification, decision);
+        return new Outcome(kind, classification, decision, null);
+    }
+
+    static Outcome of(Kind kind, Classification classification, RetryDecision decision, RetryRoute route) {
+        return new Outcome(kind, classification, decision, route);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stepconnect.aws.AwsClients;
@@ -81,7 +82,8 @@ public final class RemediationHandler implements RequestStreamHandler {
                        AlarmManager alarms, Clock clock, DoubleSupplier random,
                        Duration deadlineReserve) {
         if (!settings.schedulerConfigured()) {
-            LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff");
+            LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff",
+                    "unsetVariable", "STEPCONNECT_SCHEDULER_ROLE_ARN");
         }
         this.service = new RemediationService(settings, new RetryPolicy(settings, random),
                 new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock),
@@ -113,7 +115,7 @@ public final class RemediationHandler implements RequestStreamHandler {
         } catch (InvalidEventException e) {
             throw e;
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            String code = AwsErrors.code(e);
             LOG.warn("an AWS call failed while handling a direct event", "awsErrorCode", code, "statusCode", e.statusCode());
             throw new RemediationFailedException("an AWS call failed: " + code + " (HTTP " + e.statusCode() + ")");
         } catch (RuntimeException e) {
@@ -160,8 +162,7 @@ public final class RemediationHandler implements RequestStreamHandler {
         } catch (AwsServiceException e) {
             // AWS error messages may quote request fields (an execution's input); the code says enough.
             LOG.warn("an AWS call failed; message reported as a batch item failure", "messageId", messageId,
-                    "errorType", e.getClass().getSimpleName(), "awsErrorCode", e.awsErrorDetails() == null
-                            ? null : e.awsErrorDetails().errorCode(), "statusCode", e.statusCode());
+                    "errorType", e.getClass().getSimpleName(), "awsErrorCode", AwsErrors.code(e), "statusCode", e.statusCode());
             return false;
         } catch (RuntimeException e) {
             LOG.error("message failed; reported as a batch item failure", e, "messageId", messageId);

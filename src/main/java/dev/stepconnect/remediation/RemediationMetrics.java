@@ -9,13 +9,16 @@ import java.util.Map;
 
 /**
  * EMF metrics of this feature. Dimensions are low-cardinality only: StateMachine (name), ErrorClass,
- * Reason; never an execution ARN. Failures is also written with StateMachine alone, the series the
- * per-state-machine alarm watches.
+ * Reason, Mode; never an execution ARN. Failures is also written with StateMachine alone, the series the
+ * per-state-machine alarm watches. RetriesStarted / RetriesScheduled are written with {StateMachine,
+ * ErrorClass} and again with {StateMachine, ErrorClass, Mode} (redrive / restart), so queries over the
+ * first set keep matching. Values pass through {@link dev.stepconnect.metrics.DimensionValues} in the writer.
  */
 final class RemediationMetrics {
     static final String STATE_MACHINE = "StateMachine";
     static final String ERROR_CLASS = "ErrorClass";
     static final String REASON = "Reason";
+    static final String MODE = "Mode";
     static final String FAILURES = "Failures";
     static final String RETRIES_SCHEDULED = "RetriesScheduled";
     static final String RETRIES_STARTED = "RetriesStarted";
@@ -56,6 +59,12 @@ final class RemediationMetrics {
             }
         }
         metrics.emit(byClass, perClass);
+
+        if (outcome.retried() && outcome.route() != null) {
+            Map<String, String> byMode = new LinkedHashMap<>(byClass);
+            byMode.put(MODE, outcome.route().way().dimension());
+            metrics.emit(byMode, Metric.count(outcome.kind() == Outcome.Kind.RETRY_STARTED ? RETRIES_STARTED : RETRIES_SCHEDULED));
+        }
 
         if (outcome.kind() == Outcome.Kind.SKIPPED && reason != null) {
             Map<String, String> byReason = new LinkedHashMap<>();

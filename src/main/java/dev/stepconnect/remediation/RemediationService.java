@@ -13,8 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Handles one failure event: alarm, classification, retry decision, storm budget, the retry itself,
- * metrics. Exactly-once rests on AWS, not on a table: deterministic clientTokens and names make a
+ * Handles one failure: alarm, classification, retry decision, storm budget, the retry itself, metrics.
+ * {@link #handle(FailureEvent)} is the one entry point of that pipeline, whatever delivered the failure
+ * (EventBridge events through {@link RemediationHandler}; other sources build the same plain record).
+ * A retry follows AWS's record, not the record's claims: the state machine named by the execution ARN,
+ * and for Standard executions the alias/version and input DescribeExecution reports. Exactly-once rests on AWS, not on a table: deterministic clientTokens and names make a
  * repeated retry a no-op (see {@link RetryNames}), and DescribeExecution shows whether the failure in
  * the event has already been redriven.
  * <p>
@@ -71,6 +74,8 @@ public final class RemediationService {
             handled.put(event.dedupeKey(), Boolean.TRUE);
         }
         RetryDecision decision = outcome.decision();
+        RetryRoute route = outcome.route();
+        FailurePoint point = route == null ? null : route.failurePoint();
         LOG.info("failure handled", "executionArn", event.executionArn(), "status", event.status(),
                 "redriveCount", event.redriveCount(), "outcome", outcome.kind().name(),
                 "errorClass", outcome.classification() == null ? null : outcome.classification().errorClass().dimension(),
@@ -78,26 +83,28 @@ public final class RemediationService {
                 "attempt", decision == null ? null : decision.attempt(),
                 "maxAttempts", decision == null ? null : decision.maxAttempts(),
                 "skipReason", decision == null || decision.skipReason() == null ? null : decision.skipReason().dimension(),
-                "delaySeconds", decision == null ? null : decision.delay().toSeconds());
+                "delaySeconds", decision == null ? null : decision.delay().toSeconds(),
+                "retryMode", route == null ? null : route.mode().value(),
+                "retryWay", route == null ? null : route.way().dimension(),
+                "retryWayReason", route == null ? null : route.reason(),
+                "failedState", point == null ? null : point.state(),
+                "failedStateType", point == null ? null : point.stateType());
         return outcome;
     }
 
     private Outcome decideAndAct(FailureEvent event) {
         Classification classification = classifier.classify(event.status(), event.error(), event.cause());
         int failedAttempt = RetryNames.startingAttempt(event.executionName()) + event.redriveCount();
+        // Opt-in is read from the state machine the execution ARN names (AWS's naming, not the event's
+        // stateMachineArn/alias claim); a retry only ever starts that state machine (see retry()).
         StateMachineSettings machine = classification.errorClass().retryable()
                 ? tags.settings(event.baseStateMachineArn())
                 : StateMachineSettings.none();
-        RetryDecision decision = policy.decide(classification.errorClass(), failedAttempt, machine);
+        RetryDecision decision = policy.decide(classification.errorClass(), failedAttempt, machine, event.mapRunChild());
         if (!decision.retries()) {
             return Outcome.of(Kind.SKIPPED, classification, decision);
         }
-        if (event.mapRunChild()) {
-            return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
-                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.MAP_RUN_CHILD));
-        }
-        Outcome overBudget = Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
-                classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.BUDGET));
+        Outcome overBudget = Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.BUDGET));
         String machineArn = event.baseStateMachineArn();
         if (!budget.tryAcquire(machineArn)) {
             return overBudget;
@@ -111,7 +118,7 @@ public final class RemediationService {
                 spent = true;
                 return overBudget;
             }
-            Outcome outcome = retry(event, classification, decision);
+            Outcome outcome = retry(event, classification, decision, machine.retryMode());
             spent = outcome.retried();
             return outcome;
         } finally {
@@ -121,26 +128,54 @@ public final class RemediationService {
         }
     }
 
-    private Outcome retry(FailureEvent event, Classification classification, RetryDecision decision) {
-        Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
-        if (current.isEmpty()) {
-            return Outcome.of(Kind.SKIPPED, classification, RetryDecision.skip(Action.GIVE_UP,
-                    classification.errorClass(), decision.attempt(), decision.maxAttempts(), SkipReason.EXECUTION_GONE));
+    /**
+     * The retry, on AWS's record: for a Standard execution DescribeExecution gives the state, the alias or
+     * version it ran through (refused when it belongs to another state machine) and the input; the event's
+     * own claims are not used. An Express execution cannot be described: its record is used as delivered.
+     */
+    private Outcome retry(FailureEvent event, Classification classification, RetryDecision decision, RetryMode mode) {
+        String input;
+        String target;
+        boolean redrivable;
+        if (event.describable()) {
+            Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
+            if (current.isEmpty()) {
+                return Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.EXECUTION_GONE));
+            }
+            ExecutionSnapshot snapshot = current.get();
+            RedriveStatus redriveStatus = event.redriveStatus() != RedriveStatus.UNKNOWN
+                    ? event.redriveStatus() : snapshot.redriveStatus();
+            if (snapshot.movedPast(event) || redriveStatus == RedriveStatus.REDRIVE_IN_PROGRESS) {
+                return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
+            }
+            Optional<String> startTarget = snapshot.startTarget(event.baseStateMachineArn());
+            if (startTarget.isEmpty()) {
+                LOG.warn("retry refused: the execution's alias or version belongs to another state machine",
+                        "executionArn", event.executionArn());
+                return Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.TARGET_REFUSED));
+            }
+            target = startTarget.get();
+            input = snapshot.input();
+            redrivable = redriveStatus == RedriveStatus.REDRIVABLE;
+        } else {
+            target = event.baseStateMachineArn();
+            input = event.input();
+            redrivable = false;
         }
-        ExecutionSnapshot snapshot = current.get();
-        RedriveStatus redriveStatus = event.redriveStatus() != RedriveStatus.UNKNOWN
-                ? event.redriveStatus() : snapshot.redriveStatus();
-        if (snapshot.movedPast(event) || redriveStatus == RedriveStatus.REDRIVE_IN_PROGRESS) {
-            return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
-        }
-        String input = event.input() != null ? event.input() : snapshot.input();
-        RetryRequest request = new RetryRequest(event, decision, redriveStatus == RedriveStatus.REDRIVABLE,
-                input == null ? "{}" : input);
-        return Outcome.of(decision.action() == Action.RETRY_LATER ? retryLater(request) : retryNow(request),
-                classification, decision);
+        RetryRoute route = RetryRoute.choose(mode, redrivable, () -> stepFunctions.failurePoint(event.executionArn()));
+        RetryRequest request = new RetryRequest(event, decision, route, target, input == null ? "{}" : input);
+        Attempted attempted = decision.action() == Action.RETRY_LATER ? retryLater(request) : retryNow(request);
+        return Outcome.of(attempted.kind(), classification, decision, attempted.route());
     }
 
-    private record RetryRequest(FailureEvent event, RetryDecision decision, boolean redrivable, String input) {
+    private record RetryRequest(FailureEvent event, RetryDecision decision, RetryRoute route, String target,
+                                String input) {
+        RetryRequest restarted(String why) {
+            return new RetryRequest(event, decision, route.restart(why), target, input);
+        }
+    }
+
+    private record Attempted(Kind kind, RetryRoute route) {
     }
 
     /** The bound across containers: delayed retries of this state machine still waiting in the scheduler. */
@@ -152,41 +187,51 @@ public final class RemediationService {
         return scheduler.countPending(prefix, budget.capacity()) >= budget.capacity();
     }
 
-    private Kind retryNow(RetryRequest request) {
+    private Attempted retryNow(RetryRequest request) {
         FailureEvent event = request.event();
-        if (request.redrivable()) {
+        String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
+        if (request.route().way() == RetryRoute.Way.REDRIVE) {
+            // Without the history we could not tell how it failed: a delivery that could may have restarted it.
+            if (request.route().historyUnread() && restartExists(event, name)) {
+                return new Attempted(Kind.ALREADY_RETRIED, request.route());
+            }
             RetryResult redriven = stepFunctions.redrive(event.executionArn(), RetryNames.redriveClientToken(event));
             if (redriven == RetryResult.DONE) {
-                return Kind.RETRY_STARTED;
+                return new Attempted(Kind.RETRY_STARTED, request.route());
             }
             // Refused: it may have been redriven by someone else since we looked (a person, another tool);
             // starting a new execution then would run the work twice.
             if (stepFunctions.describe(event.executionArn()).map(now -> now.movedPast(event)).orElse(false)) {
-                return Kind.ALREADY_RETRIED;
+                return new Attempted(Kind.ALREADY_RETRIED, request.route());
             }
             LOG.info("execution not redrivable; starting a new execution instead", "executionArn", event.executionArn());
+            request = request.restarted("redrive refused");
         }
-        String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
-        RetryResult started = stepFunctions.start(event.startTargetArn(), name, request.input());
-        return started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED;
+        RetryResult started = stepFunctions.start(request.target(), name, request.input());
+        return new Attempted(started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED, request.route());
     }
 
-    private Kind retryLater(RetryRequest request) {
+    /** A Standard execution named {@code name} already retries this failure (Express executions cannot be described). */
+    private boolean restartExists(FailureEvent event, String name) {
+        return event.describable() && stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent();
+    }
+
+    private Attempted retryLater(RetryRequest request) {
         FailureEvent event = request.event();
         Map<String, Object> target = new LinkedHashMap<>();
         String targetArn;
-        if (request.redrivable()) {
+        String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
+        if (request.route().way() == RetryRoute.Way.REDRIVE) {
             targetArn = RetryScheduler.REDRIVE_TARGET;
             target.put("ExecutionArn", event.executionArn());
             target.put("ClientToken", RetryNames.redriveClientToken(event));
         } else {
-            String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
             // The schedule is deleted once it has run, so its name alone cannot stop a late duplicate.
-            if (stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent()) {
-                return Kind.ALREADY_RETRIED;
+            if (restartExists(event, name)) {
+                return new Attempted(Kind.ALREADY_RETRIED, request.route());
             }
             targetArn = RetryScheduler.START_TARGET;
-            target.put("StateMachineArn", event.startTargetArn());
+            target.put("StateMachineArn", request.target());
             target.put("Name", name);
             target.put("Input", request.input());
         }
@@ -196,8 +241,8 @@ public final class RemediationService {
         RetryResult scheduled = scheduler.schedule(RetryNames.scheduleName(event), clock.instant().plus(delay),
                 targetArn, Json.write(target), description);
         return switch (scheduled) {
-            case DONE -> Kind.RETRY_SCHEDULED;
-            case ALREADY_DONE -> Kind.ALREADY_RETRIED;
+            case DONE -> new Attempted(Kind.RETRY_SCHEDULED, request.route());
+            case ALREADY_DONE -> new Attempted(Kind.ALREADY_RETRIED, request.route());
             default -> {
                 LOG.warn("the scheduler refused the delayed retry; retrying now instead", "executionArn",
                         event.executionArn());

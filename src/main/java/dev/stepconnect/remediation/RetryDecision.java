@@ -12,20 +12,26 @@ public record RetryDecision(Action action, ErrorClass errorClass, int attempt, i
 
     public enum Action { RETRY_NOW, RETRY_LATER, GIVE_UP, IGNORE }
 
-    /** The Reason dimension of RetriesSkipped. */
+    /** The Reason dimension of RetriesSkipped, and whether the failure is given up on or ignored. */
     public enum SkipReason {
-        ABORTED("Aborted"),
-        NOT_RETRYABLE("NotRetryable"),
-        NOT_OPTED_IN("NotOptedIn"),
-        ATTEMPTS_EXHAUSTED("AttemptsExhausted"),
-        BUDGET("Budget"),
-        EXECUTION_GONE("ExecutionGone"),
-        MAP_RUN_CHILD("MapRunChild");
+        ABORTED("Aborted", Action.IGNORE),
+        NOT_RETRYABLE("NotRetryable", Action.GIVE_UP),
+        NOT_OPTED_IN("NotOptedIn", Action.GIVE_UP),
+        ATTEMPTS_EXHAUSTED("AttemptsExhausted", Action.GIVE_UP),
+        MAP_RUN_CHILD("MapRunChild", Action.GIVE_UP),
+        /** An unusable connection is retried only later, and no scheduler role is configured. */
+        CONNECTION_UNUSABLE("ConnectionUnusable", Action.GIVE_UP),
+        BUDGET("Budget", Action.GIVE_UP),
+        EXECUTION_GONE("ExecutionGone", Action.GIVE_UP),
+        /** AWS's record names a state machine, alias or version other than the failed execution's. */
+        TARGET_REFUSED("TargetRefused", Action.GIVE_UP);
 
         private final String dimension;
+        private final Action action;
 
-        SkipReason(String dimension) {
+        SkipReason(String dimension, Action action) {
             this.dimension = dimension;
+            this.action = action;
         }
 
         public String dimension() {
@@ -37,7 +43,8 @@ public record RetryDecision(Action action, ErrorClass errorClass, int attempt, i
         return action == Action.RETRY_NOW || action == Action.RETRY_LATER;
     }
 
-    static RetryDecision skip(Action action, ErrorClass errorClass, int attempt, int maxAttempts, SkipReason reason) {
-        return new RetryDecision(action, errorClass, attempt, maxAttempts, Duration.ZERO, reason);
+    /** This decision turned into a skip for {@code reason}: same error class and attempts, no delay. */
+    public RetryDecision skipped(SkipReason reason) {
+        return new RetryDecision(reason.action, errorClass, attempt, maxAttempts, Duration.ZERO, reason);
     }
 }

@@ -5,15 +5,23 @@ import java.util.Map;
 
 /**
  * What a state machine's tags say: {@code stepconnect:auto-retry} ({@code true} opts in, {@code false}
- * opts out even under STEPCONNECT_RETRY_ALL) and {@code stepconnect:max-attempts}. A tag that does not
- * parse counts as absent; {@link #problems()} says which, for a log line.
+ * opts out even under STEPCONNECT_RETRY_ALL), {@code stepconnect:max-attempts} and
+ * {@code stepconnect:retry-mode} ({@link RetryMode}, default auto). A tag that does not parse counts as
+ * absent; {@link #problems()} says which, for a log line.
  */
-public record StateMachineSettings(Boolean autoRetry, Integer maxAttempts, String problems) {
+public record StateMachineSettings(Boolean autoRetry, Integer maxAttempts, RetryMode retryMode, String problems) {
     public static final String AUTO_RETRY_TAG = "stepconnect:auto-retry";
     public static final String MAX_ATTEMPTS_TAG = "stepconnect:max-attempts";
+    public static final String RETRY_MODE_TAG = "stepconnect:retry-mode";
+
+    public StateMachineSettings {
+        if (retryMode == null) {
+            retryMode = RetryMode.AUTO;
+        }
+    }
 
     public static StateMachineSettings none() {
-        return new StateMachineSettings(null, null, "");
+        return new StateMachineSettings(null, null, RetryMode.AUTO, "");
     }
 
     public static StateMachineSettings fromTags(Map<String, String> tags) {
@@ -41,6 +49,11 @@ public record StateMachineSettings(Boolean autoRetry, Integer maxAttempts, Strin
                 problems.append(MAX_ATTEMPTS_TAG).append(" must be a whole number; ");
             }
         }
-        return new StateMachineSettings(autoRetry, maxAttempts, problems.toString().trim());
+        String modeValue = tags.get(RETRY_MODE_TAG);
+        RetryMode retryMode = RetryMode.parse(modeValue);
+        if (modeValue != null && retryMode == null) {
+            problems.append(RETRY_MODE_TAG).append(" must be auto, redrive or restart; ");
+        }
+        return new StateMachineSettings(autoRetry, maxAttempts, retryMode, problems.toString().trim());
     }
 }

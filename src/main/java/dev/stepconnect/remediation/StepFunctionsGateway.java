@@ -1,10 +1,17 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.log.Log;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
@@ -17,6 +24,8 @@ import software.amazon.awssdk.services.sfn.model.Tag;
 /** Step Functions calls of this feature, with AWS answers translated into domain values. */
 public class StepFunctionsGateway {
     private static final Log LOG = Log.named("remediation.stepfunctions");
+    /** One page is enough to see how an execution ended; a Task with many retries may hide its entered event. */
+    static final int HISTORY_PAGE = 25;
     private final SfnClient sfn;
 
     public StepFunctionsGateway(SfnClient sfn) {
@@ -38,7 +47,7 @@ public class StepFunctionsGateway {
         } catch (ResourceNotFoundException | StateMachineDoesNotExistException e) {
             return Map.of();
         } catch (SfnException e) {
-            if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+            if (!AwsErrors.is(e, "AccessDeniedException")) {
                 throw e;
             }
             LOG.warn("states:ListTagsForResource denied: state machine treated as not opted in to retries",
@@ -51,9 +60,33 @@ public class StepFunctionsGateway {
         try {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
             return Optional.of(new ExecutionSnapshot(d.statusAsString(), d.input(), d.redriveCount(),
-                    RedriveStatus.parse(d.redriveStatusAsString())));
+                    RedriveStatus.parse(d.redriveStatusAsString()), d.stateMachineArn(), d.stateMachineAliasArn(),
+                    d.stateMachineVersionArn()));
         } catch (ExecutionDoesNotExistException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Where the execution failed, from one page of its newest history events (at most {@value #HISTORY_PAGE},
+     * without execution data). Never throws: an unreadable history (AccessDenied, throttling past the SDK's
+     * retries, a timeout) is a {@link FailurePoint#unreadable} naming the error code, so the caller can fall
+     * back to redriving. Needs {@code states:GetExecutionHistory} on the execution ARN.
+     */
+    public FailurePoint failurePoint(String executionArn) {
+        try {
+            GetExecutionHistoryResponse page = sfn.getExecutionHistory(r -> r.executionArn(executionArn)
+                    .reverseOrder(true).maxResults(HISTORY_PAGE).includeExecutionData(false));
+            List<FailurePoint.HistoryEntry> entries = new ArrayList<>();
+            for (HistoryEvent event : page.events()) {
+                entries.add(new FailurePoint.HistoryEntry(event.typeAsString(),
+                        event.stateEnteredEventDetails() == null ? null : event.stateEnteredEventDetails().name()));
+            }
+            return FailurePoint.read(entries);
+        } catch (AwsServiceException e) {
+            return FailurePoint.unreadable(AwsErrors.code(e));
+        } catch (SdkException e) {
+            return FailurePoint.unreadable(e.getClass().getSimpleName());
         }
     }
 

@@ -27,7 +27,12 @@ class FailureClassifierTest {
             "States.Http.StatusCode.502, SERVICE_ERROR",
             "States.Http.StatusCode.503, SERVICE_ERROR",
             "States.Http.StatusCode.504, SERVICE_ERROR",
-            "States.Http.Socket, SERVICE_ERROR"})
+            "States.Http.Socket, SERVICE_ERROR",
+            "Events.ConnectionResource.ConcurrentModification, CONNECTION_BUSY",
+            "Events.ConnectionResource.AuthInProgress, CONNECTION_BUSY",
+            "Events.ConnectionResource.InternalError, CONNECTION_BUSY",
+            "Events.ConnectionResource.InvalidConnectionState, CONNECTION_UNUSABLE",
+            "Events.ConnectionResource.InvalidPrivateConnectionState, CONNECTION_UNUSABLE"})
     void retryableErrors(String error, ErrorClass expected) {
         Classification result = classifier.classify("FAILED", error, "cause text");
         assertThat(result.errorClass()).isEqualTo(expected);
@@ -57,7 +62,9 @@ class FailureClassifierTest {
             "States.Http.StatusCode.409, HTTP_ERROR",
             "States.Http.StatusCode.501, HTTP_ERROR",
             "Partner.InvalidOrder, APPLICATION_ERROR",
-            "OrderRejected, APPLICATION_ERROR"})
+            "OrderRejected, APPLICATION_ERROR",
+            "Events.ConnectionResource.AccessDenied, CONNECTION_MISCONFIGURED",
+            "Events.ConnectionResource.ResourceNotFound, CONNECTION_MISCONFIGURED"})
     void nonRetryableErrors(String error, ErrorClass expected) {
         Classification result = classifier.classify("FAILED", error, "cause text");
         assertThat(result.errorClass()).isEqualTo(expected);

@@ -100,4 +100,49 @@ class FailureEventTest {
         assertThat(new ExecutionSnapshot("RUNNING", null, 2, RedriveStatus.REDRIVE_IN_PROGRESS).movedPast(event)).isTrue();
         assertThat(new ExecutionSnapshot("SUCCEEDED", null, null, RedriveStatus.NOT_REDRIVABLE).movedPast(event)).isTrue();
     }
+
+    @Test
+    void onlyStepFunctionsSourceIsAccepted() {
+        assertThatThrownBy(() -> FailureEvent.parse(event(COMPLETE).replace("\"source\":\"aws.states\"", "\"source\":\"team-b.app\"")))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("aws.states");
+        assertThatThrownBy(() -> FailureEvent.parse(event(COMPLETE).replace("\"source\":\"aws.states\",", "")))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("aws.states");
+        assertThatThrownBy(() -> FailureEvent.parse(event(COMPLETE.replace(
+                "arn:aws:states:us-east-1:123456789012:execution:orders:run-1", "arn:aws:sqs:us-east-1:123456789012:queue"))))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("executionArn");
+    }
+
+    @Test
+    void theStateMachineIsTheOneTheExecutionArnNames() {
+        // A message claiming another state machine: tags, alarms and retries follow the execution ARN.
+        FailureEvent event = FailureEvent.parse(event(COMPLETE.replace(
+                "\"stateMachineArn\":\"arn:aws:states:us-east-1:123456789012:stateMachine:orders\"",
+                "\"stateMachineArn\":\"arn:aws:states:us-east-1:123456789012:stateMachine:team-b\"")));
+        assertThat(event.baseStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:orders");
+        assertThat(event.stateMachineName()).isEqualTo("orders");
+        assertThat(event.describable()).isTrue();
+        FailureEvent express = new FailureEvent("arn:aws:states:us-east-1:123456789012:express:fast:run-1:0a1b2c3d",
+                "arn:aws:states:us-east-1:123456789012:stateMachine:fast", "run-1", "FAILED", "States.Timeout", null,
+                "{}", 0, RedriveStatus.UNKNOWN, null, null, FailureEvent.WorkflowType.EXPRESS);
+        assertThat(express.describable()).isFalse();
+        assertThat(express.baseStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:fast");
+    }
+
+    @Test
+    void aRetryGoesOnlyToAnAliasOrVersionOfTheExecutionsOwnStateMachine() {
+        String base = "arn:aws:states:us-east-1:123456789012:stateMachine:orders";
+        assertThat(snapshot(base, null, null).startTarget(base)).contains(base);
+        assertThat(snapshot(null, null, null).startTarget(base)).contains(base);
+        assertThat(snapshot(base, base + ":live", base + ":7").startTarget(base)).contains(base + ":live");
+        assertThat(snapshot(base, null, base + ":7").startTarget(base)).contains(base + ":7");
+        assertThat(snapshot(base + ":7", null, base + ":7").startTarget(base)).contains(base + ":7");
+        assertThat(snapshot(base, base + "-other:live", null).startTarget(base)).isEmpty();
+        assertThat(snapshot(base, null, "arn:aws:states:us-east-1:123456789012:stateMachine:team-b:1").startTarget(base)).isEmpty();
+        assertThat(snapshot("arn:aws:states:us-east-1:123456789012:stateMachine:team-b", null, null).startTarget(base)).isEmpty();
+        assertThat(snapshot(base, base + ":", null).startTarget(base)).isEmpty();
+    }
+
+    private static ExecutionSnapshot snapshot(String machine, String alias, String version) {
+        return new ExecutionSnapshot("FAILED", "{}", 0, RedriveStatus.NOT_REDRIVABLE, machine, alias, version);
+    }
 }

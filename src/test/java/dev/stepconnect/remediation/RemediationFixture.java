@@ -47,6 +47,36 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
               "CallPartner":{"Type":"Pass","Next":"Throttled"},
               "Throttled":{"Type":"Fail","Error":"Lambda.TooManyRequestsException","Cause":"Rate exceeded"}}}""";
 
+    /** Newest first, as GetExecutionHistory with reverseOrder=true: the HTTP Task failed the execution itself. */
+    static final String TASK_FAILED_HISTORY = history(
+            event(9, "ExecutionFailed", null), event(8, "TaskFailed", null), event(7, "TaskStarted", null),
+            event(6, "TaskScheduled", null), event(5, "TaskStateEntered", "CallPartnerApi"));
+    /** Newest first: the Task's error was caught into a Fail state (Catch → Fail). */
+    static final String FAIL_STATE_HISTORY = history(
+            event(11, "ExecutionFailed", null), event(10, "FailStateEntered", "PartnerCallFailed"),
+            event(9, "TaskStateExited", null), event(8, "TaskFailed", null), event(7, "TaskStarted", null),
+            event(6, "TaskScheduled", null), event(5, "TaskStateEntered", "CallPartnerApi"));
+
+    static String event(int id, String type, String enteredState) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("timestamp", 1764050000.0 + id);
+        event.put("type", type);
+        event.put("id", id);
+        event.put("previousEventId", id - 1);
+        if (enteredState != null) {
+            event.put("stateEnteredEventDetails", Map.of("name", enteredState, "inputDetails", Map.of("truncated", false)));
+        }
+        if (type.equals("ExecutionFailed") || type.equals("TaskFailed")) {
+            event.put(type.equals("ExecutionFailed") ? "executionFailedEventDetails" : "taskFailedEventDetails",
+                    Map.of("error", "States.Http.StatusCode.503", "cause", "unavailable"));
+        }
+        return Json.write(event);
+    }
+
+    static String history(String... newestFirst) {
+        return "{\"events\":[" + String.join(",", newestFirst) + "]}";
+    }
+
     final SfnClient emulatorSfn = AwsEmulator.clients().sfn();
     final SchedulerClient scheduler = AwsEmulator.clients().scheduler();
     final AwsJsonStub sfnStub = new AwsJsonStub("AWSStepFunctions");
@@ -55,14 +85,17 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
 
     RemediationFixture() {
         sfnStub.succeed("RedriveExecution", "{\"redriveDate\":1764050000.123}");
+        // Emulators ignore reverseOrder and keep no real history: answer as AWS does for a Task that failed.
+        sfnStub.succeed("GetExecutionHistory", TASK_FAILED_HISTORY);
         sfnStub.proxyUnmatchedTo(AwsEmulator.endpoint());
         scheduler.createScheduleGroup(r -> r.name(group));
     }
 
     static RemediationSettings settings(int maxAttempts, int baseDelaySeconds, String schedulerRole, String group,
                                         int budget, boolean retryAll) {
-        return new RemediationSettings(maxAttempts, Duration.ofSeconds(baseDelaySeconds), Duration.ofSeconds(3600),
-                retryAll, TOPIC, schedulerRole, group, null, budget, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
+        return RemediationSettings.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofSeconds(baseDelaySeconds))
+                .retryAll(retryAll).alarmTopicArn(TOPIC).schedulerRoleArn(schedulerRole).scheduleGroup(group)
+                .retryBudget(budget).retryBudgetWindow(Duration.ofMinutes(10)).build();
     }
 
     /** Immediate retries (base delay 0), scheduler configured. */
@@ -72,10 +105,8 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
 
     /** Delayed retries through EventBridge Scheduler, failed target calls kept in {@link #SCHEDULE_DLQ}. */
     RemediationHandler delayedHandler(int budget) {
-        RemediationSettings base = settings(3, 60, SCHEDULER_ROLE, group, budget, false);
-        return handler(new RemediationSettings(base.maxAttempts(), base.baseDelay(), base.maxDelay(), base.retryAll(),
-                base.alarmTopicArn(), base.schedulerRoleArn(), base.scheduleGroup(), SCHEDULE_DLQ, base.retryBudget(),
-                base.retryBudgetWindow(), base.retryableErrors(), base.nonRetryableErrors(), base.metricsNamespace()));
+        return handler(settings(3, 60, SCHEDULER_ROLE, group, budget, false).toBuilder()
+                .scheduleDeadLetterArn(SCHEDULE_DLQ).build());
     }
 
     RemediationHandler handler(RemediationSettings settings) {
@@ -201,6 +232,18 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
             token = response.nextToken();
         } while (token != null && !token.isEmpty());
         return all;
+    }
+
+    /** Structured log lines with the given message, parsed. */
+    static List<JsonObject> logs(List<String> lines, String message) {
+        return lines.stream().filter(l -> l.startsWith("{") && !l.contains("\"_aws\"")).map(Json::parseObject)
+                .filter(l -> message.equals(l.raw("message"))).toList();
+    }
+
+    /** Structured log lines of one component at one level, parsed. */
+    static List<JsonObject> logs(List<String> lines, String component, String level) {
+        return lines.stream().filter(l -> l.startsWith("{") && !l.contains("\"_aws\"")).map(Json::parseObject)
+                .filter(l -> component.equals(l.raw("component")) && level.equals(l.raw("level"))).toList();
     }
 
     /** EMF documents among printed lines, parsed. */

@@ -2,6 +2,7 @@ package dev.stepconnect.remediation;
 
 import static dev.stepconnect.remediation.RemediationFixture.eventFor;
 import static dev.stepconnect.remediation.RemediationFixture.invoke;
+import static dev.stepconnect.remediation.RemediationFixture.machineName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +14,7 @@ import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.CapturedOutput;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,21 +63,23 @@ class RemediationWiringTest {
             String machine = fixture.createStateMachine("retry-all", Map.of());
             DescribeExecutionResponse failed = fixture.failedExecution(machine, "{\"order\":5}");
             JsonObject response;
-            String printed;
+            List<String> printed;
             try (CapturedOutput output = CapturedOutput.start()) {
                 // All clients on the emulator, as in a deployment: CloudWatch's CBOR protocol is not served there.
                 RemediationHandler handler = new RemediationHandler(new Environment(Map.of(
                         "STEPCONNECT_RETRY_ALL", "true", "STEPCONNECT_ALARM_TOPIC_ARN", RemediationFixture.TOPIC)),
                         AwsEmulator.clients(), Clock.systemUTC());
                 response = invoke(handler, Json.write(eventFor(failed, "FAILED", 0, "NOT_REDRIVABLE", true)));
-                printed = output.text();
+                printed = output.lines();
             }
             assertThat(response.string("outcome")).contains("RETRY_STARTED");
             assertThat(fixture.retryExecutions(machine)).hasSize(1);
-            assertThat(printed).contains("STEPCONNECT_SCHEDULER_ROLE_ARN is not set");
+            assertThat(RemediationFixture.logs(printed, "remediation.handler", "WARN"))
+                    .anySatisfy(l -> assertThat(l.raw("unsetVariable")).isEqualTo("STEPCONNECT_SCHEDULER_ROLE_ARN"));
             if (!AwsEmulator.isExternal()) {
                 // moto does not serve CloudWatch's CBOR protocol: the alarm call fails and the retry still happens.
-                assertThat(printed).contains("could not create the failure alarm");
+                assertThat(RemediationFixture.logs(printed, "remediation.alarms", "ERROR")).singleElement()
+                        .satisfies(l -> assertThat(l.raw("alarmName")).isEqualTo(AlarmManager.alarmName(machineName(machine))));
             }
         }
     }

@@ -15,8 +15,8 @@ class RetryPolicyTest {
     private static final StateMachineSettings OPTED_IN = StateMachineSettings.fromTags(Map.of("stepconnect:auto-retry", "true"));
 
     static RemediationSettings settings(int maxAttempts, int baseSeconds, int maxSeconds, boolean retryAll, String role) {
-        return new RemediationSettings(maxAttempts, Duration.ofSeconds(baseSeconds), Duration.ofSeconds(maxSeconds),
-                retryAll, null, role, "default", null, 20, Duration.ofMinutes(10), List.of(), List.of(), "StepConnect");
+        return RemediationSettings.builder().maxAttempts(maxAttempts).baseDelay(Duration.ofSeconds(baseSeconds))
+                .maxDelay(Duration.ofSeconds(maxSeconds)).retryAll(retryAll).schedulerRoleArn(role).build();
     }
 
     private static RetryPolicy policy(double random) {
@@ -117,5 +117,58 @@ class RetryPolicyTest {
         assertThat(bad.maxAttempts()).isNull();
         assertThat(bad.problems()).contains("stepconnect:auto-retry", "stepconnect:max-attempts");
         assertThat(StateMachineSettings.fromTags(Map.of("stepconnect:max-attempts", "0")).maxAttempts()).isNull();
+    }
+
+    @Test
+    void unusableConnectionWaitsAtLeastTheConnectionDelayAndNeverRetriesAtOnce() {
+        RemediationSettings base = settings(3, 60, 3600, false, "arn:aws:iam::1:role/s");
+        RetryDecision later = new RetryPolicy(base, () -> 0.5).decide(ErrorClass.CONNECTION_UNUSABLE, 1, OPTED_IN);
+        assertThat(later.action()).isEqualTo(Action.RETRY_LATER);
+        assertThat(later.delay()).isEqualTo(Duration.ofSeconds(900));
+        // A floor over the max delay too, and even with base delay 0.
+        RemediationSettings zero = settings(3, 0, 60, false, "arn:aws:iam::1:role/s").toBuilder()
+                .connectionRetryDelay(Duration.ofSeconds(1200)).build();
+        RetryDecision floor = new RetryPolicy(zero, () -> 0.5).decide(ErrorClass.CONNECTION_UNUSABLE, 1, OPTED_IN);
+        assertThat(floor.action()).isEqualTo(Action.RETRY_LATER);
+        assertThat(floor.delay()).isEqualTo(Duration.ofSeconds(1200));
+        // A longer backoff wins over the floor.
+        RetryPolicy longBackoff = new RetryPolicy(settings(10, 600, 7200, false, "arn:aws:iam::1:role/s"), () -> 1.0);
+        assertThat(longBackoff.decide(ErrorClass.CONNECTION_UNUSABLE, 3, OPTED_IN).delay()).isEqualTo(Duration.ofSeconds(4800));
+        // Busy connections are retried like any retryable error.
+        assertThat(new RetryPolicy(zero, () -> 0.5).decide(ErrorClass.CONNECTION_BUSY, 1, OPTED_IN).action())
+                .isEqualTo(Action.RETRY_NOW);
+    }
+
+    @Test
+    void unusableConnectionWithoutSchedulerIsSkipped() {
+        RetryDecision decision = new RetryPolicy(settings(3, 60, 3600, false, null), () -> 0.5)
+                .decide(ErrorClass.CONNECTION_UNUSABLE, 1, OPTED_IN);
+        assertThat(decision.action()).isEqualTo(Action.GIVE_UP);
+        assertThat(decision.skipReason()).isEqualTo(SkipReason.CONNECTION_UNUSABLE);
+    }
+
+    @Test
+    void mapRunChildIsSkippedOnlyWhenItWouldOtherwiseBeRetried() {
+        assertThat(policy(0.5).decide(ErrorClass.THROTTLING, 1, OPTED_IN, true).skipReason())
+                .isEqualTo(SkipReason.MAP_RUN_CHILD);
+        // The other reasons come first, as before.
+        assertThat(policy(0.5).decide(ErrorClass.HTTP_ERROR, 1, OPTED_IN, true).skipReason())
+                .isEqualTo(SkipReason.NOT_RETRYABLE);
+        assertThat(policy(0.5).decide(ErrorClass.THROTTLING, 1, StateMachineSettings.none(), true).skipReason())
+                .isEqualTo(SkipReason.NOT_OPTED_IN);
+        assertThat(policy(0.5).decide(ErrorClass.THROTTLING, 3, OPTED_IN, true).skipReason())
+                .isEqualTo(SkipReason.ATTEMPTS_EXHAUSTED);
+    }
+
+    @Test
+    void retryModeTagIsReadAndInvalidValuesAreReportedAsAuto() {
+        assertThat(StateMachineSettings.fromTags(Map.of()).retryMode()).isEqualTo(RetryMode.AUTO);
+        assertThat(StateMachineSettings.fromTags(Map.of("stepconnect:retry-mode", "Restart")).retryMode())
+                .isEqualTo(RetryMode.RESTART);
+        assertThat(StateMachineSettings.fromTags(Map.of("stepconnect:retry-mode", "redrive")).retryMode())
+                .isEqualTo(RetryMode.REDRIVE);
+        StateMachineSettings bad = StateMachineSettings.fromTags(Map.of("stepconnect:retry-mode", "sometimes"));
+        assertThat(bad.retryMode()).isEqualTo(RetryMode.AUTO);
+        assertThat(bad.problems()).contains("stepconnect:retry-mode");
     }
 }

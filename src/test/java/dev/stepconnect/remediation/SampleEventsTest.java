@@ -27,7 +27,9 @@ class SampleEventsTest {
     @CsvSource({
             "remediation-failed.json, FAILED, ServiceError",
             "remediation-timed-out.json, TIMED_OUT, Timeout",
-            "remediation-aborted.json, ABORTED, Aborted"})
+            "remediation-aborted.json, ABORTED, Aborted",
+            "remediation-connection-error.json, FAILED, ConnectionUnusable",
+            "remediation-fail-state.json, FAILED, ServiceError"})
     void directSamplesParseAndClassify(String file, String status, String errorClass) throws IOException {
         FailureEvent event = FailureEvent.parse(read(file));
         assertThat(event.status()).isEqualTo(status);

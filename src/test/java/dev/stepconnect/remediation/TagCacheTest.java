@@ -36,6 +36,7 @@ class TagCacheTest {
         }
 
         assertThat(reads).hasValue(2);
-        assertThat(lines.stream().filter(l -> l.contains("ignoring invalid StepConnect tags"))).hasSize(2);
+        assertThat(RemediationFixture.logs(lines, "remediation.tags", "WARN")).hasSize(2)
+                .allSatisfy(l -> assertThat(String.valueOf(l.raw("problems"))).contains(StateMachineSettings.MAX_ATTEMPTS_TAG));
     }
 }
