@@ -62,6 +62,7 @@ final class SweepService {
     private final RemediationService live;
     private final Supplier<RemediationService> dryRunService;
     private final FailureClassifier classifier;
+    private final RetryPolicy policy;
     private final Metrics metrics;
     private final Clock clock;
     /** dedupeKey -> result label of failures decided for good (retried, or skipped for a lasting reason). */
@@ -78,6 +79,8 @@ final class SweepService {
         this.live = live;
         this.dryRunService = dryRunService;
         this.classifier = new FailureClassifier(remediation.retryableErrors(), remediation.nonRetryableErrors());
+        // Only its skip rules are used here (no delay is computed from it): the jitter source does not matter.
+        this.policy = new RetryPolicy(remediation, () -> 0.0);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -214,6 +217,11 @@ final class SweepService {
                     remember(listed, Result.ALREADY_RETRIED.label());
                     return;
                 }
+                RetryDecision settled = settledWithoutDescribing(listed);
+                if (settled != null) {
+                    skip(item, listed, settled.skipReason(), tally);
+                    return;
+                }
                 String stop = stopReason();
                 if (stop != null) {
                     report.stop(stop);
@@ -255,6 +263,18 @@ final class SweepService {
                 return true;
             }
             return executions.exists(sibling);
+        }
+
+        /**
+         * A failure the policy gives up on whatever its error (attempts used up, or ABORTED), decided from the
+         * listing alone by the event path's own policy: restarted retries that failed again do not eat the bound.
+         */
+        private RetryDecision settledWithoutDescribing(FailureEvent listed) {
+            int failedAttempt = RetryNames.startingAttempt(listed.executionName()) + listed.redriveCount();
+            ErrorClass anyRetryable = "ABORTED".equals(listed.status()) ? ErrorClass.ABORTED : ErrorClass.CONFIGURED_RETRYABLE;
+            RetryDecision decision = policy.decide(anyRetryable, failedAttempt, mode.machine(tags.settings(listed.baseStateMachineArn())));
+            boolean lasting = decision.skipReason() == SkipReason.ATTEMPTS_EXHAUSTED || decision.skipReason() == SkipReason.ABORTED;
+            return lasting ? decision : null;
         }
 
         private String stopReason() {
