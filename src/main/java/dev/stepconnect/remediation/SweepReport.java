@@ -70,6 +70,14 @@ final class SweepReport {
         examined++;
     }
 
+    int foundCount() {
+        return found;
+    }
+
+    String stoppedBy() {
+        return stoppedBy;
+    }
+
     int examinedCount() {
         return examined;
     }
@@ -110,7 +118,7 @@ final class SweepReport {
     }
 
     Map<String, Integer> skippedByReason() {
-        return Map.copyOf(skipped);
+        return new TreeMap<>(skipped);
     }
 
     Map<String, Object> toMap() {

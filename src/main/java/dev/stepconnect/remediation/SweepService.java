@@ -99,13 +99,13 @@ final class SweepService {
         }
         LOG.info("sweep run finished", "scheduled", filter.scheduled(), "dryRun", filter.dryRun(),
                 "stateMachineArn", filter.stateMachineArn(), "since", filter.since().toString(),
-                "until", filter.until().toString(), "found", report.toMap().get("found"),
+                "until", filter.until().toString(), "found", report.foundCount(),
                 "examined", report.examinedCount(), "retried", report.count(Result.RETRIED),
                 "scheduled", report.count(Result.SCHEDULED), "alreadyRetried", report.count(Result.ALREADY_RETRIED),
-                "skipped", report.count(Result.SKIPPED), "skippedByReason", report.skippedByReason(),
+                "skipped", report.count(Result.SKIPPED), "skippedByReason", dev.stepconnect.json.Json.write(report.skippedByReason()),
                 "notMatched", report.count(Result.NOT_MATCHED), "leftForNextRun", report.count(Result.LEFT),
                 "failed", report.count(Result.FAILED), "complete", !report.stopped(),
-                "stoppedBy", report.toMap().get("stoppedBy"), "millis", clock.millis() - started);
+                "stoppedBy", report.stoppedBy(), "millis", clock.millis() - started);
         return report;
     }
 
