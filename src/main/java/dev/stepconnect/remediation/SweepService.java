@@ -97,7 +97,7 @@ final class SweepService {
             }
             run.sweep(machine);
         }
-        LOG.info("sweep run finished", "scheduled", filter.scheduled(), "dryRun", filter.dryRun(),
+        LOG.info("sweep run finished", "scheduledRun", filter.scheduled(), "dryRun", filter.dryRun(),
                 "stateMachineArn", filter.stateMachineArn(), "since", filter.since().toString(),
                 "until", filter.until().toString(), "found", report.foundCount(),
                 "examined", report.examinedCount(), "retried", report.count(Result.RETRIED),

@@ -122,4 +122,15 @@ class SweepFilterTest {
         assertThat(SweepFilter.isScheduledEvent(Json.parseObject("{\"sweep\":\"scheduled\",\"stateMachineArn\":\"x\"}"))).isFalse();
         assertThat(SweepFilter.isScheduledEvent(Json.parseObject("{\"stateMachineArn\":\"" + ARN + "\"}"))).isFalse();
     }
+
+    @Test
+    void theSampleEventsAreWhatTheHandlerAccepts() throws java.io.IOException {
+        String scheduled = java.nio.file.Files.readString(java.nio.file.Path.of("events", "sweep-scheduled.json"));
+        String onDemand = java.nio.file.Files.readString(java.nio.file.Path.of("events", "sweep-on-demand.json"));
+
+        assertThat(SweepFilter.isScheduledEvent(Json.parseObject(scheduled))).isTrue();
+        SweepFilter filter = parse(onDemand);
+        assertThat(filter.dryRun()).isTrue();
+        assertThat(filter.errors()).contains("States.Http.StatusCode.503");
+    }
 }
