@@ -102,6 +102,18 @@ final class SweepReport {
         }
     }
 
+    /** A state machine whose executions could not be listed (deleted, AccessDenied, throttled past retries). */
+    void listingFailed(String stateMachineArn) {
+        counts.merge(Result.FAILED, 1, Integer::sum);
+        if (executions.size() < LISTED_EXECUTIONS) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("stateMachineArn", stateMachineArn);
+            item.put("outcome", Result.FAILED.label());
+            item.put("reason", "ListExecutions");
+            executions.add(item);
+        }
+    }
+
     /** The run stopped early ({@code maxExecutions}, {@code deadline} or {@code maxRetries}). */
     void stop(String why) {
         if (stoppedBy == null) {

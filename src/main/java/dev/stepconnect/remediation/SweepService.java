@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.json.Json;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.metrics.Metrics;
@@ -102,7 +103,7 @@ final class SweepService {
                 "until", filter.until().toString(), "found", report.foundCount(),
                 "examined", report.examinedCount(), "retried", report.count(Result.RETRIED),
                 "scheduled", report.count(Result.SCHEDULED), "alreadyRetried", report.count(Result.ALREADY_RETRIED),
-                "skipped", report.count(Result.SKIPPED), "skippedByReason", dev.stepconnect.json.Json.write(report.skippedByReason()),
+                "skipped", report.count(Result.SKIPPED), "skippedByReason", Json.write(report.skippedByReason()),
                 "notMatched", report.count(Result.NOT_MATCHED), "leftForNextRun", report.count(Result.LEFT),
                 "failed", report.count(Result.FAILED), "complete", !report.stopped(),
                 "stoppedBy", report.stoppedBy(), "millis", clock.millis() - started);
@@ -167,7 +168,7 @@ final class SweepService {
                 LOG.warn("could not list the state machine's executions; skipped in this run", "stateMachineArn",
                         machineArn, "errorType", e.getClass().getSimpleName(), "awsErrorCode", errorCode(e));
                 tally.failed++;
-                report.record(machineArn, Result.FAILED, "ListExecutions");
+                report.listingFailed(machineArn);
             }
             if (!filter.dryRun()) {
                 tally.emit(machineArn);
@@ -206,6 +207,12 @@ final class SweepService {
 
         private void decide(MachineState state, ListedExecution item, Tally tally) {
             FailureEvent listed = item.asListedFailure();
+            if (deadline.remaining().isZero()) {
+                // Even the cheap checks make a call each: none past the deadline.
+                report.stop("deadline");
+                report.record(item.executionArn(), Result.LEFT, null);
+                return;
+            }
             try {
                 String remembered = decided.get(listed.dedupeKey());
                 if (remembered != null) {

@@ -285,6 +285,30 @@ class SweepIntegrationTest {
     }
 
     @Test
+    void aRunThatReachesTheLambdaDeadlineStopsAndLeavesTheRestForTheNextRun() {
+        String machine = fixture.createOptedInStateMachine();
+        fixture.failedExecution(machine, "{\"order\":1}");
+        fixture.failedExecution(machine, "{\"order\":2}");
+        SweepHandler handler = sweep(immediate(20), 500);
+
+        // Less time left than the handler's reserve: the deadline has passed before the first decision.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(onDemand(machine, "").getBytes(StandardCharsets.UTF_8)), out,
+                    new TestContext(Duration.ofMillis(500)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonObject report = Json.parseObject(out.toString(StandardCharsets.UTF_8));
+
+        assertThat(report.string("stoppedBy")).contains("deadline");
+        assertThat(report.raw("complete")).isEqualTo(false);
+        assertThat(outcome(report, "leftForNextRun")).isEqualTo(2);
+        assertThat(fixture.retryExecutions(machine)).isEmpty();
+        assertThat(outcome(run(handler, onDemand(machine, "")), "retried")).isEqualTo(2);
+    }
+
+    @Test
     void maxRetriesCapsAnOnDemandRun() {
         String machine = fixture.createOptedInStateMachine();
         for (int i = 0; i < 3; i++) {
@@ -384,6 +408,19 @@ class SweepIntegrationTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"awsErrorCode\":\"AccessDeniedException\""));
         assertThat(String.join("\n", lines)).doesNotContain("4111111111111111");
         assertThat(fixture.retryExecutions(machine)).isEmpty();
+    }
+
+    @Test
+    void anOnDemandRunForAStateMachineThatCannotBeListedAnswersWithTheFailure() {
+        String missing = "arn:aws:states:us-east-1:123456789012:stateMachine:" + AwsEmulator.uniqueName("gone");
+
+        JsonObject report = run(sweep(immediate(20), 500), onDemand(missing, ""));
+
+        assertThat(outcome(report, "failed")).isEqualTo(1);
+        assertThat(report.objects("executions")).singleElement().satisfies(item -> {
+            assertThat(item.string("stateMachineArn")).contains(missing);
+            assertThat(item.string("reason")).contains("ListExecutions");
+        });
     }
 
     private static String execution(String machine, String name) {
