@@ -411,6 +411,24 @@ class SweepIntegrationTest {
     }
 
     @Test
+    void throttledListingsAreRetriedAndAnExecutionListedTwiceIsDecidedOnce() {
+        String machine = fixture.createOptedInStateMachine();
+        DescribeExecutionResponse failed = fixture.failedExecution(machine, "{\"order\":5}");
+        // Throttled twice, then every listing (redriven or not: an endpoint that ignores the filter) shows it.
+        Map<String, Object> listed = item(failed.executionArn(), failed.startDate(), failed.stopDate(), 0);
+        fixture.sfnStub.failThenSucceed("ListExecutions", 2, 400, "ThrottlingException",
+                Json.write(Map.of("executions", List.of(listed))));
+
+        JsonObject report = run(sweep(immediate(20), 500), onDemand(machine, ""));
+
+        assertThat(report.number("found")).contains(1L);
+        assertThat(outcome(report, "retried")).isEqualTo(1);
+        assertThat(outcome(report, "failed")).isZero();
+        assertThat(fixture.sfnStub.requests("ListExecutions").size()).isGreaterThanOrEqualTo(3);
+        assertThat(fixture.retryExecutions(machine)).hasSize(1);
+    }
+
+    @Test
     void anOnDemandRunForAStateMachineThatCannotBeListedAnswersWithTheFailure() {
         String missing = "arn:aws:states:us-east-1:123456789012:stateMachine:" + AwsEmulator.uniqueName("gone");
 
