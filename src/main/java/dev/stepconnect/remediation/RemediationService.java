@@ -92,15 +92,33 @@ public final class RemediationService {
         return outcome;
     }
 
+    /**
+     * The sweep's entry (RemediationSweepFunction): the same decision and retry as {@link #handle}, for a
+     * failure found by listing executions. No duplicate memory (a failure skipped for budget must be
+     * decided again by a later run), no alarm and no metrics (the event path counted the failure; the
+     * sweep counts its own); {@code mode} may opt the state machine in and paces the retry.
+     */
+    Outcome handleFromSweep(FailureEvent event, SweepMode mode) {
+        if (!FAILURE_STATUSES.contains(event.status())) {
+            return Outcome.of(Kind.NOT_A_FAILURE, null, null);
+        }
+        return decideAndAct(event, mode);
+    }
+
     private Outcome decideAndAct(FailureEvent event) {
+        return decideAndAct(event, SweepMode.NONE);
+    }
+
+    private Outcome decideAndAct(FailureEvent event, SweepMode mode) {
         Classification classification = classifier.classify(event.status(), event.error(), event.cause());
         int failedAttempt = RetryNames.startingAttempt(event.executionName()) + event.redriveCount();
         // Opt-in is read from the state machine the execution ARN names (AWS's naming, not the event's
         // stateMachineArn/alias claim); a retry only ever starts that state machine (see retry()).
         StateMachineSettings machine = classification.errorClass().retryable()
-                ? tags.settings(event.baseStateMachineArn())
+                ? mode.machine(tags.settings(event.baseStateMachineArn()))
                 : StateMachineSettings.none();
-        RetryDecision decision = policy.decide(classification.errorClass(), failedAttempt, machine, event.mapRunChild());
+        RetryDecision decision = mode.pace(event, policy.decide(classification.errorClass(), failedAttempt, machine,
+                event.mapRunChild()));
         if (!decision.retries()) {
             return Outcome.of(Kind.SKIPPED, classification, decision);
         }

@@ -6,6 +6,7 @@ import dev.stepconnect.connection.ConnectionProviderHandler;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.remediation.RemediationHandler;
+import dev.stepconnect.remediation.SweepHandler;
 import dev.stepconnect.rotation.RotationHandler;
 import dev.stepconnect.testing.CloudWatchCborStub;
 import dev.stepconnect.testing.MotoServer;
@@ -133,7 +134,8 @@ public final class LocalStory {
             String secretArn = connectionSetUp(environment, partner, cloudFormation, secrets, events, connectionName);
             rotation(environment, partner, secrets, secretArn, connectionName);
             failedRotationRollsBack(environment, partner, secrets, secretArn);
-            remediation(environment, sfn, cloudWatch);
+            String machineArn = remediation(environment, sfn, cloudWatch);
+            lostEventSwept(environment, sfn, machineArn);
             connectionDeleted(environment, cloudFormation, events, connectionName, secretArn);
         } finally {
             System.setOut(stdout);
@@ -231,7 +233,7 @@ public final class LocalStory {
 
     // ------------------------------------------------------------------ 3. remediation
 
-    private void remediation(Environment env, SfnClient sfn, CloudWatchCborStub cloudWatch) {
+    private String remediation(Environment env, SfnClient sfn, CloudWatchCborStub cloudWatch) {
         heading("Failure remediation: a failed execution becomes a metric, an alarm and one retry");
         String machineName = "stepconnect-demo-orders-" + runId;
         String definition = """
@@ -269,6 +271,40 @@ public final class LocalStory {
         int afterRedelivery = sfn.listExecutions(r -> r.stateMachineArn(machineArn)).executions().size();
         expect(afterRedelivery == 2, "a redelivered event produced another retry");
         say("the same event delivered again: no second retry (exactly once)");
+        return machineArn;
+    }
+
+    private void lostEventSwept(Environment env, SfnClient sfn, String machineArn) {
+        heading("A lost event: the sweep finds the failure nobody was told about and retries it once");
+        String executionArn = sfn.startExecution(r -> r.stateMachineArn(machineArn).name("order-1002")
+                .input("{\"orderId\":\"1002\"}")).executionArn();
+        DescribeExecutionResponse failed = awaitStopped(sfn, executionArn);
+        expect(failed.status() == ExecutionStatus.FAILED, "the execution ended " + failed.status());
+        say("order-1002 failed and its event was never delivered to RemediationFunction");
+
+        // The on-demand form of the sweep (events/sweep-on-demand.json, for real this time); the scheduled
+        // run ({"sweep":"scheduled"}) does the same for every opted-in state machine of the account.
+        Map<String, Object> filter = new HashMap<>(sample("sweep-on-demand.json").asMap());
+        filter.put("stateMachineArn", machineArn);
+        filter.put("dryRun", false);
+        filter.remove("errors");
+        SweepHandler sweep = new SweepHandler(env);
+        JsonObject report = invoke(sweep, filter, Duration.ofMinutes(5));
+        Map<String, String> outcomes = new HashMap<>();
+        report.objects("executions").forEach(e -> outcomes.put(e.requiredString("executionArn"), e.requiredString("outcome")));
+        expect("retried".equals(outcomes.get(executionArn)), "the sweep did not retry order-1002: " + outcomes);
+        say("RemediationSweepFunction found order-1002 and retried it; order-1001 was recognised as already retried: "
+                + outcomes.get(failed.executionArn().replace("order-1002", "order-1001")));
+
+        JsonObject again = invoke(new SweepHandler(env), filter, Duration.ofMinutes(5));
+        String second = again.objects("executions").stream().filter(e -> executionArn.equals(e.requiredString("executionArn")))
+                .map(e -> e.requiredString("outcome")).findFirst().orElse("not listed");
+        expect("alreadyRetried".equals(second), "a second sweep did not recognise order-1002's retry: " + second);
+        long retriesOf1002 = sfn.listExecutions(r -> r.stateMachineArn(machineArn)).executions().stream()
+                .filter(e -> e.name().startsWith("order-1002--retry2-")).count();
+        expect(retriesOf1002 == 1, "expected one retry of order-1002, found " + retriesOf1002);
+        say("a second sweep recognised order-1002 as already retried: exactly once across the event path and the sweep"
+                + " (a retry that failed again is a new failure, decided on its own)");
     }
 
     private Map<String, Object> sqsBatchFor(DescribeExecutionResponse execution) {

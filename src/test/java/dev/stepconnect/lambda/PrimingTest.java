@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.connection.ConnectionProviderHandler;
 import dev.stepconnect.remediation.RemediationHandler;
+import dev.stepconnect.remediation.SweepHandler;
 import dev.stepconnect.rotation.RotationHandler;
 import dev.stepconnect.testing.CapturedOutput;
 import java.util.Map;
@@ -28,10 +29,12 @@ class PrimingTest {
             new ConnectionProviderHandler(env);
             new RotationHandler(env);
             new RemediationHandler(env);
+            new SweepHandler(env);
 
             Priming.registered().forEach(Priming::prime);
 
-            for (String function : new String[] {"ConnectionProviderFunction", "RotationFunction", "RemediationFunction"}) {
+            for (String function : new String[] {"ConnectionProviderFunction", "RotationFunction", "RemediationFunction",
+                    "RemediationSweepFunction"}) {
                 assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
                         .contains("primed for SnapStart").contains("\"function\":\"" + function + "\""));
             }
