@@ -10,12 +10,15 @@ import java.util.Map;
 /**
  * EMF metrics of this feature. Dimensions are low-cardinality only: StateMachine (name), ErrorClass,
  * Reason; never an execution ARN. Failures is also written with StateMachine alone, the series the
- * per-state-machine alarm watches.
+ * per-state-machine alarm watches. Every document also declares the same set plus WorkflowType
+ * (STANDARD/EXPRESS): one more series for the dashboard, while the series the alarm and the existing
+ * dashboard watch keep counting both kinds.
  */
 final class RemediationMetrics {
     static final String STATE_MACHINE = "StateMachine";
     static final String ERROR_CLASS = "ErrorClass";
     static final String REASON = "Reason";
+    static final String WORKFLOW_TYPE = "WorkflowType";
     static final String FAILURES = "Failures";
     static final String RETRIES_SCHEDULED = "RetriesScheduled";
     static final String RETRIES_STARTED = "RetriesStarted";
@@ -30,6 +33,10 @@ final class RemediationMetrics {
     }
 
     void record(String stateMachine, Outcome outcome) {
+        record(stateMachine, WorkflowType.STANDARD, outcome);
+    }
+
+    void record(String stateMachine, WorkflowType workflowType, Outcome outcome) {
         if (outcome.kind() == Outcome.Kind.ALREADY_RETRIED || outcome.kind() == Outcome.Kind.NOT_A_FAILURE) {
             return;
         }
@@ -40,7 +47,7 @@ final class RemediationMetrics {
         if (reason == RetryDecision.SkipReason.BUDGET) {
             perMachine.add(Metric.count(RETRY_BUDGET_EXHAUSTED));
         }
-        metrics.emit(Map.of(STATE_MACHINE, stateMachine), perMachine);
+        emit(Map.of(STATE_MACHINE, stateMachine), workflowType, perMachine);
 
         Map<String, String> byClass = new LinkedHashMap<>();
         byClass.put(STATE_MACHINE, stateMachine);
@@ -55,13 +62,23 @@ final class RemediationMetrics {
                 }
             }
         }
-        metrics.emit(byClass, perClass);
+        emit(byClass, workflowType, perClass);
 
         if (outcome.kind() == Outcome.Kind.SKIPPED && reason != null) {
             Map<String, String> byReason = new LinkedHashMap<>();
             byReason.put(STATE_MACHINE, stateMachine);
             byReason.put(REASON, reason.dimension());
-            metrics.emit(byReason, Metric.count(RETRIES_SKIPPED));
+            emit(byReason, workflowType, List.of(Metric.count(RETRIES_SKIPPED)));
         }
+    }
+
+    /** One EMF line: the dimension set as before, and the same set plus WorkflowType. */
+    private void emit(Map<String, String> dimensions, WorkflowType workflowType, List<Metric> values) {
+        Map<String, String> withType = new LinkedHashMap<>(dimensions);
+        withType.put(WORKFLOW_TYPE, workflowType.dimension());
+        List<String> base = new ArrayList<>(dimensions.keySet());
+        List<String> typed = new ArrayList<>(base);
+        typed.add(WORKFLOW_TYPE);
+        metrics.emit(withType, List.of(base, typed), values);
     }
 }

@@ -54,6 +54,20 @@ public final class RemediationService {
     }
 
     public Outcome handle(FailureEvent event) {
+        return handle(event, null);
+    }
+
+    /**
+     * Entry point for a failure record that cannot be described (an Express execution, known only from
+     * its CloudWatch Logs record, trusted because only CloudWatch Logs delivers it): the same dedupe,
+     * alarm, classification, tags, policy, budget and metrics ({@code WorkflowType=EXPRESS}) as
+     * {@link #handle(FailureEvent)}, but no DescribeExecution and no redrive: {@code retry} makes the retry.
+     */
+    Outcome handleUndescribable(FailureEvent failure, UndescribableRetry retry) {
+        return handle(failure, retry);
+    }
+
+    private Outcome handle(FailureEvent event, UndescribableRetry undescribable) {
         if (!FAILURE_STATUSES.contains(event.status())) {
             return Outcome.of(Kind.NOT_A_FAILURE, null, null);
         }
@@ -65,14 +79,15 @@ public final class RemediationService {
             }
         }
         alarms.ensure(event.stateMachineName());
-        Outcome outcome = decideAndAct(event);
-        metrics.record(event.stateMachineName(), outcome);
+        Outcome outcome = decideAndAct(event, undescribable);
+        WorkflowType workflowType = undescribable == null ? WorkflowType.STANDARD : WorkflowType.EXPRESS;
+        metrics.record(event.stateMachineName(), workflowType, outcome);
         synchronized (handled) {
             handled.put(event.dedupeKey(), Boolean.TRUE);
         }
         RetryDecision decision = outcome.decision();
         LOG.info("failure handled", "executionArn", event.executionArn(), "status", event.status(),
-                "redriveCount", event.redriveCount(), "outcome", outcome.kind().name(),
+                "redriveCount", event.redriveCount(), "outcome", outcome.kind().name(), "workflowType", workflowType.name(),
                 "errorClass", outcome.classification() == null ? null : outcome.classification().errorClass().dimension(),
                 "error", outcome.classification() == null ? null : outcome.classification().decidingError(),
                 "attempt", decision == null ? null : decision.attempt(),
@@ -82,7 +97,7 @@ public final class RemediationService {
         return outcome;
     }
 
-    private Outcome decideAndAct(FailureEvent event) {
+    private Outcome decideAndAct(FailureEvent event, UndescribableRetry undescribable) {
         Classification classification = classifier.classify(event.status(), event.error(), event.cause());
         int failedAttempt = RetryNames.startingAttempt(event.executionName()) + event.redriveCount();
         StateMachineSettings machine = classification.errorClass().retryable()
@@ -111,7 +126,8 @@ public final class RemediationService {
                 spent = true;
                 return overBudget;
             }
-            Outcome outcome = retry(event, classification, decision);
+            Outcome outcome = undescribable != null ? undescribable.retry(event, classification, decision)
+                    : retry(event, classification, decision);
             spent = outcome.retried();
             return outcome;
         } finally {

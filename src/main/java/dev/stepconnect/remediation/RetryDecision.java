@@ -20,7 +20,11 @@ public record RetryDecision(Action action, ErrorClass errorClass, int attempt, i
         ATTEMPTS_EXHAUSTED("AttemptsExhausted"),
         BUDGET("Budget"),
         EXECUTION_GONE("ExecutionGone"),
-        MAP_RUN_CHILD("MapRunChild");
+        MAP_RUN_CHILD("MapRunChild"),
+        /** Express: the execution's input was not logged (log level ALL with includeExecutionData), or was truncated. */
+        INPUT_UNAVAILABLE("InputUnavailable"),
+        /** Express: no retry ledger bucket configured, so a retry could not be made exactly once. */
+        NO_RETRY_LEDGER("NoRetryLedger");
 
         private final String dimension;
 
