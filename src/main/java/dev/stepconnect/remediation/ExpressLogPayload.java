@@ -8,12 +8,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * A decoded CloudWatch Logs subscription delivery: {@code {"awslogs":{"data":"<base64 gzip>"}}} whose data
@@ -111,6 +113,20 @@ public record ExpressLogPayload(String messageType, String owner, String logGrou
         long timestamp = event.get("timestamp") instanceof Number n ? n.longValue() : 0L;
         String message = event.get("message") instanceof String m ? m : null;
         return new LogEvent(id, timestamp, id == null ? null : message);
+    }
+
+    /**
+     * The inverse of {@link #decode}: gzip and base64 of the decoded data, as CloudWatch Logs encodes
+     * {@code awslogs.data} (for samples, local runs and priming).
+     */
+    public static String encode(String decodedJson) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(decodedJson.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
 
     private static byte[] gunzip(byte[] compressed) {

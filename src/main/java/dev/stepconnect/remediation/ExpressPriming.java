@@ -4,15 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.lambda.DryRun;
 import dev.stepconnect.lambda.Priming;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,7 +33,7 @@ final class ExpressPriming {
         String failed = Json.write(Map.of("id", "2", "type", "ExecutionFailed", "execution_arn", EXECUTION,
                 "event_timestamp", "1764050001000", "details", Map.of("error", "States.Timeout", "cause", "priming")));
         ExpressLogPayload payload = ExpressLogPayload.decode(new CloudWatchLogsEvent().withAwsLogs(
-                new CloudWatchLogsEvent.AWSLogs().withData(encode(Json.write(Map.of("messageType", "DATA_MESSAGE",
+                new CloudWatchLogsEvent.AWSLogs().withData(ExpressLogPayload.encode(Json.write(Map.of("messageType", "DATA_MESSAGE",
                         "owner", "123456789012", "logGroup", "/aws/vendedlogs/states/stepconnect-priming",
                         "logStream", "priming", "logEvents", List.of(Map.of("id", "1", "timestamp", 1764050001000L,
                                 "message", failed))))))));
@@ -50,16 +44,5 @@ final class ExpressPriming {
             DryRun.call(() -> s3.putObject(r -> r.bucket("stepconnect-priming").key(RetryLedger.key(EXECUTION)).ifNoneMatch("*"),
                     RequestBody.fromString("{}")));
         }
-    }
-
-    /** gzip + base64, as CloudWatch Logs encodes {@code awslogs.data}. */
-    static String encode(String json) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
 }

@@ -103,6 +103,6 @@ final class ExpressLogs {
     }
 
     static String encoded(String data) {
-        return Json.write(Map.of("awslogs", Map.of("data", ExpressPriming.encode(data))));
+        return Json.write(Map.of("awslogs", Map.of("data", ExpressLogPayload.encode(data))));
     }
 }
