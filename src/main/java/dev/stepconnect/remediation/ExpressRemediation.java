@@ -5,12 +5,14 @@ import dev.stepconnect.log.Log;
 import dev.stepconnect.metrics.Metrics;
 import dev.stepconnect.metrics.Metrics.Metric;
 import dev.stepconnect.remediation.ExpressLogPayload.LogEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -36,8 +38,11 @@ final class ExpressRemediation {
     private final ExpressRetries retries;
     private final ExecutionLogSearch search;
     private final Metrics metrics;
+    private final Duration deadlineReserve;
 
-    ExpressRemediation(RemediationService service, ExpressRetries retries, ExecutionLogSearch search, Metrics metrics) {
+    ExpressRemediation(RemediationService service, ExpressRetries retries, ExecutionLogSearch search, Metrics metrics,
+                       Duration deadlineReserve) {
+        this.deadlineReserve = deadlineReserve;
         this.service = service;
         this.retries = retries;
         this.search = search;
@@ -49,9 +54,9 @@ final class ExpressRemediation {
      * trace, so anything but this feature's own exceptions (whose messages name no content) is rethrown
      * with its type only.
      */
-    Map<String, Object> handleSafely(JsonObject invocation) {
+    Map<String, Object> handleSafely(JsonObject invocation, LongSupplier remainingMillis) {
         try {
-            return handle(invocation);
+            return handle(invocation, remainingMillis);
         } catch (InvalidEventException | RemediationFailedException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -60,8 +65,12 @@ final class ExpressRemediation {
         }
     }
 
-    /** Handles one subscription payload and answers counts per outcome (never input, never messages). */
-    Map<String, Object> handle(JsonObject invocation) {
+    /**
+     * Handles one subscription payload and answers counts per outcome (never input, never messages).
+     * Failures not reached before {@code remainingMillis} falls under the reserve fail the invocation, so
+     * Lambda delivers the payload again; those already handled are then recognised.
+     */
+    Map<String, Object> handle(JsonObject invocation, LongSupplier remainingMillis) {
         ExpressLogPayload payload = ExpressLogPayload.decode(ExpressLogPayload.envelope(invocation));
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("messageType", payload.messageType());
@@ -97,6 +106,10 @@ final class ExpressRemediation {
         Map<String, Integer> outcomes = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         for (Map.Entry<LogEvent, ExecutionLogEntry> failure : failures) {
+            if (remainingMillis.getAsLong() < deadlineReserve.toMillis()) {
+                errors.add("deadline");
+                continue;
+            }
             String result = handleFailure(payload, failure.getKey(), failure.getValue(), starts, errors);
             if (result == null) {
                 malformed++;

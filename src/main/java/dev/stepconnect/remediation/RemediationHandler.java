@@ -102,7 +102,7 @@ public final class RemediationHandler implements RequestStreamHandler {
                 new RemediationMetrics(new Metrics(settings.metricsNamespace(), clock)), clock);
         this.deadlineReserve = deadlineReserve;
         this.express = new ExpressRemediation(service, new ExpressRetries(express.ledger(), stepFunctions, scheduler, clock),
-                express.search(), new Metrics(settings.metricsNamespace(), clock));
+                express.search(), new Metrics(settings.metricsNamespace(), clock), deadlineReserve);
     }
 
     @Override
@@ -114,7 +114,8 @@ public final class RemediationHandler implements RequestStreamHandler {
             LOG.warn("invocation payload is not a JSON object; rejected");
             throw new InvalidEventException("invocation payload is not a JSON object");
         }
-        Object response = ExpressLogPayload.matches(request) ? express.handleSafely(request)
+        Object response = ExpressLogPayload.matches(request)
+                ? express.handleSafely(request, () -> context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis())
                 : request.has("Records") ? handleBatch(request, context) : handleDirectSafely(request);
         output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
     }

@@ -13,6 +13,7 @@ import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.TestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -370,6 +371,25 @@ class ExpressRemediationTest {
         JsonObject again = invoke(immediate(), payload);
 
         assertThat(outcomes(again)).isEqualTo(Map.of("RETRY_STARTED", 1));
+        assertThat(startRequests()).hasSize(1);
+    }
+
+    @Test
+    void failuresNotReachedBeforeTheDeadlineFailTheInvocationForLambdasRetry() throws Exception {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-17");
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":17}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+        RemediationHandler handler = immediate();
+
+        assertThatThrownBy(() -> handler.handleRequest(
+                new java.io.ByteArrayInputStream(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new java.io.ByteArrayOutputStream(), new TestContext("remediation", Duration.ofMillis(500), 1024)))
+                .isInstanceOf(RemediationFailedException.class).hasMessageContaining("deadline");
+        assertThat(startRequests()).isEmpty();
+
+        assertThat(outcomes(invoke(handler, payload))).isEqualTo(Map.of("RETRY_STARTED", 1));
         assertThat(startRequests()).hasSize(1);
     }
 
