@@ -25,7 +25,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -150,6 +152,15 @@ public final class AwsClients {
 
     public SchedulerClient scheduler() {
         return configure(SchedulerClient.builder(), "SCHEDULER").build();
+    }
+
+    public CloudWatchLogsClient cloudWatchLogs() {
+        return configure(CloudWatchLogsClient.builder(), "CLOUDWATCH_LOGS").build();
+    }
+
+    /** Path-style addressing on a custom endpoint: an emulator on an IP or localhost has no bucket subdomains. */
+    public S3Client s3() {
+        return configure(S3Client.builder(), "S3").forcePathStyle(endpoints.apply("S3").isPresent()).build();
     }
 
     private synchronized SdkHttpClient httpClient() {

@@ -54,12 +54,30 @@ public final class Metrics {
         emit(dimensions, List.of(metrics));
     }
 
+    /**
+     * Prints one EMF line whose metrics CloudWatch records once per dimension set: each set names keys of
+     * {@code dimensions} (the values). One line, one value, several series, e.g. {@code [StateMachine]}
+     * and {@code [StateMachine, WorkflowType]} (EMF specification, "Dimensions": an array of dimension sets).
+     */
+    public void emit(Map<String, String> dimensions, List<List<String>> dimensionSets, List<Metric> metrics) {
+        System.out.println(format(dimensions, dimensionSets, metrics));
+    }
+
     String format(Map<String, String> dimensions, List<Metric> metrics) {
+        return format(dimensions, List.of(new ArrayList<>(dimensions.keySet())), metrics);
+    }
+
+    String format(Map<String, String> dimensions, List<List<String>> dimensionSets, List<Metric> metrics) {
         if (metrics.isEmpty() || metrics.size() > MAX_METRICS) {
             throw new IllegalArgumentException("an EMF document holds 1 to " + MAX_METRICS + " metrics");
         }
-        if (dimensions.size() > MAX_DIMENSIONS) {
-            throw new IllegalArgumentException("an EMF dimension set holds at most " + MAX_DIMENSIONS + " dimensions");
+        for (List<String> set : dimensionSets) {
+            if (set.size() > MAX_DIMENSIONS) {
+                throw new IllegalArgumentException("an EMF dimension set holds at most " + MAX_DIMENSIONS + " dimensions");
+            }
+            if (!dimensions.keySet().containsAll(set)) {
+                throw new IllegalArgumentException("a dimension set names a dimension without a value");
+            }
         }
         Map<String, Object> root = new LinkedHashMap<>();
         List<Map<String, Object>> definitions = new ArrayList<>();
@@ -71,7 +89,7 @@ public final class Metrics {
         }
         Map<String, Object> directive = new LinkedHashMap<>();
         directive.put("Namespace", namespace);
-        directive.put("Dimensions", List.of(new ArrayList<>(dimensions.keySet())));
+        directive.put("Dimensions", dimensionSets.stream().map(set -> (Object) new ArrayList<>(set)).toList());
         directive.put("Metrics", definitions);
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("Timestamp", clock.millis());

@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 /**
  * Entry point of RemediationFunction. Accepts an SQS batch whose bodies are "Step Functions Execution
  * Status Change" events (answers {@code {"batchItemFailures":[...]}}: a bad or failed message fails
- * alone and goes back to the queue, then to its DLQ) or one such event delivered directly.
+ * alone and goes back to the queue, then to its DLQ) or one such event delivered directly, or a
+ * CloudWatch Logs subscription payload of an Express state machine's log group ({@link ExpressRemediation}).
  */
 public final class RemediationHandler implements RequestStreamHandler {
     private static final Log LOG = Log.named("remediation.handler");
@@ -48,6 +49,7 @@ public final class RemediationHandler implements RequestStreamHandler {
 
     private final RemediationService service;
     private final Duration deadlineReserve;
+    private final ExpressRemediation express;
 
     public RemediationHandler() {
         this(Environment.system());
@@ -59,21 +61,25 @@ public final class RemediationHandler implements RequestStreamHandler {
     }
 
     RemediationHandler(Environment env, AwsClients clients, Clock clock) {
-        this(RemediationSettings.from(env), clients.withTimeouts(CALL_TIMEOUTS), clients.withTimeouts(ALARM_TIMEOUTS), clock);
+        this(RemediationSettings.from(env), clients.withTimeouts(CALL_TIMEOUTS), clients.withTimeouts(ALARM_TIMEOUTS), clock,
+                env.optional(ExpressRemediation.LEDGER_BUCKET_VARIABLE).orElse(null));
     }
 
-    private RemediationHandler(RemediationSettings settings, AwsClients callClients, AwsClients alarmClients, Clock clock) {
-        this(settings, callClients.sfn(), callClients.scheduler(), alarmClients.cloudWatch(), clock);
+    private RemediationHandler(RemediationSettings settings, AwsClients callClients, AwsClients alarmClients, Clock clock,
+                               String ledgerBucket) {
+        this(settings, callClients.sfn(), callClients.scheduler(), alarmClients.cloudWatch(), clock,
+                ExpressPriming.registered(callClients.cloudWatchLogs(), ledgerBucket == null ? null : callClients.s3(),
+                        ledgerBucket, clock));
     }
 
     private RemediationHandler(RemediationSettings settings, SfnClient sfn, SchedulerClient scheduler,
-                               CloudWatchClient cloudWatch, Clock clock) {
+                               CloudWatchClient cloudWatch, Clock clock, ExpressWiring express) {
         // SecureRandom, not a seeded PRNG: under SnapStart every restored container would share the seed's jitter.
         this(settings, new StepFunctionsGateway(sfn),
                 new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
                         settings.scheduleDeadLetterArn()),
                 new AlarmManager(cloudWatch, settings.metricsNamespace(), settings.alarmTopicArn(), clock),
-                clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE);
+                clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE, express);
         RemediationPriming.register(sfn, scheduler, cloudWatch);
     }
 
@@ -81,6 +87,13 @@ public final class RemediationHandler implements RequestStreamHandler {
     RemediationHandler(RemediationSettings settings, StepFunctionsGateway stepFunctions, RetryScheduler scheduler,
                        AlarmManager alarms, Clock clock, DoubleSupplier random,
                        Duration deadlineReserve) {
+        this(settings, stepFunctions, scheduler, alarms, clock, random, deadlineReserve, ExpressWiring.NONE);
+    }
+
+    /** Test wiring with the Express collaborators (log search, retry ledger) given too. */
+    RemediationHandler(RemediationSettings settings, StepFunctionsGateway stepFunctions, RetryScheduler scheduler,
+                       AlarmManager alarms, Clock clock, DoubleSupplier random,
+                       Duration deadlineReserve, ExpressWiring express) {
         if (!settings.schedulerConfigured()) {
             LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff",
                     "unsetVariable", "STEPCONNECT_SCHEDULER_ROLE_ARN");
@@ -90,6 +103,8 @@ public final class RemediationHandler implements RequestStreamHandler {
                 new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock), stepFunctions, scheduler, alarms,
                 new RemediationMetrics(new Metrics(settings.metricsNamespace(), clock)), clock);
         this.deadlineReserve = deadlineReserve;
+        this.express = new ExpressRemediation(service, new ExpressRetries(express.ledger(), stepFunctions, scheduler, clock),
+                express.search(), new Metrics(settings.metricsNamespace(), clock), deadlineReserve);
     }
 
     @Override
@@ -101,7 +116,9 @@ public final class RemediationHandler implements RequestStreamHandler {
             LOG.warn("invocation payload is not a JSON object; rejected");
             throw new InvalidEventException("invocation payload is not a JSON object");
         }
-        Object response = request.has("Records") ? handleBatch(request, context) : handleDirectSafely(request);
+        Object response = ExpressLogPayload.matches(request)
+                ? express.handleSafely(request, () -> context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis())
+                : request.has("Records") ? handleBatch(request, context) : handleDirectSafely(request);
         output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -12,13 +12,17 @@ import java.util.Map;
  * Reason, Mode; never an execution ARN. Failures is also written with StateMachine alone, the series the
  * per-state-machine alarm watches. RetriesStarted / RetriesScheduled are written with {StateMachine,
  * ErrorClass} and again with {StateMachine, ErrorClass, Mode} (redrive / restart), so queries over the
- * first set keep matching. Values pass through {@link dev.stepconnect.metrics.DimensionValues} in the writer.
+ * first set keep matching. Every document also declares the same set plus WorkflowType
+ * (STANDARD/EXPRESS): one more series for the dashboard, while the series the alarm and the existing
+ * dashboard watch keep counting both kinds. Values pass through {@link dev.stepconnect.metrics.DimensionValues}
+ * in the writer.
  */
 final class RemediationMetrics {
     static final String STATE_MACHINE = "StateMachine";
     static final String ERROR_CLASS = "ErrorClass";
     static final String REASON = "Reason";
     static final String MODE = "Mode";
+    static final String WORKFLOW_TYPE = "WorkflowType";
     static final String FAILURES = "Failures";
     static final String RETRIES_SCHEDULED = "RetriesScheduled";
     static final String RETRIES_STARTED = "RetriesStarted";
@@ -33,6 +37,10 @@ final class RemediationMetrics {
     }
 
     void record(String stateMachine, Outcome outcome) {
+        record(stateMachine, WorkflowType.STANDARD, outcome);
+    }
+
+    void record(String stateMachine, WorkflowType workflowType, Outcome outcome) {
         if (outcome.kind() == Outcome.Kind.ALREADY_RETRIED || outcome.kind() == Outcome.Kind.NOT_A_FAILURE) {
             return;
         }
@@ -43,7 +51,7 @@ final class RemediationMetrics {
         if (reason == RetryDecision.SkipReason.BUDGET) {
             perMachine.add(Metric.count(RETRY_BUDGET_EXHAUSTED));
         }
-        metrics.emit(Map.of(STATE_MACHINE, stateMachine), perMachine);
+        emit(Map.of(STATE_MACHINE, stateMachine), workflowType, perMachine);
 
         Map<String, String> byClass = new LinkedHashMap<>();
         byClass.put(STATE_MACHINE, stateMachine);
@@ -58,7 +66,7 @@ final class RemediationMetrics {
                 }
             }
         }
-        metrics.emit(byClass, perClass);
+        emit(byClass, workflowType, perClass);
 
         if (outcome.retried() && outcome.route() != null) {
             Map<String, String> byMode = new LinkedHashMap<>(byClass);
@@ -70,7 +78,17 @@ final class RemediationMetrics {
             Map<String, String> byReason = new LinkedHashMap<>();
             byReason.put(STATE_MACHINE, stateMachine);
             byReason.put(REASON, reason.dimension());
-            metrics.emit(byReason, Metric.count(RETRIES_SKIPPED));
+            emit(byReason, workflowType, List.of(Metric.count(RETRIES_SKIPPED)));
         }
+    }
+
+    /** One EMF line: the dimension set as before, and the same set plus WorkflowType. */
+    private void emit(Map<String, String> dimensions, WorkflowType workflowType, List<Metric> values) {
+        Map<String, String> withType = new LinkedHashMap<>(dimensions);
+        withType.put(WORKFLOW_TYPE, workflowType.dimension());
+        List<String> base = new ArrayList<>(dimensions.keySet());
+        List<String> typed = new ArrayList<>(base);
+        typed.add(WORKFLOW_TYPE);
+        metrics.emit(withType, List.of(base, typed), values);
     }
 }

@@ -57,6 +57,20 @@ public final class RemediationService {
     }
 
     public Outcome handle(FailureEvent event) {
+        return handle(event, null);
+    }
+
+    /**
+     * Entry point for a failure record that cannot be described (an Express execution, known only from
+     * its CloudWatch Logs record, trusted because only CloudWatch Logs delivers it): the same dedupe,
+     * alarm, classification, tags, policy, budget and metrics ({@code WorkflowType=EXPRESS}) as
+     * {@link #handle(FailureEvent)}, but no DescribeExecution and no redrive: {@code retry} makes the retry.
+     */
+    Outcome handleUndescribable(FailureEvent failure, UndescribableRetry retry) {
+        return handle(failure, retry);
+    }
+
+    private Outcome handle(FailureEvent event, UndescribableRetry undescribable) {
         if (!FAILURE_STATUSES.contains(event.status())) {
             return Outcome.of(Kind.NOT_A_FAILURE, null, null);
         }
@@ -68,8 +82,9 @@ public final class RemediationService {
             }
         }
         alarms.ensure(event.stateMachineName());
-        Outcome outcome = decideAndAct(event);
-        metrics.record(event.stateMachineName(), outcome);
+        Outcome outcome = decideAndAct(event, SweepMode.NONE, undescribable);
+        WorkflowType workflowType = undescribable == null ? WorkflowType.STANDARD : WorkflowType.EXPRESS;
+        metrics.record(event.stateMachineName(), workflowType, outcome);
         synchronized (handled) {
             handled.put(event.dedupeKey(), Boolean.TRUE);
         }
@@ -77,7 +92,7 @@ public final class RemediationService {
         RetryRoute route = outcome.route();
         FailurePoint point = route == null ? null : route.failurePoint();
         LOG.info("failure handled", "executionArn", event.executionArn(), "status", event.status(),
-                "redriveCount", event.redriveCount(), "outcome", outcome.kind().name(),
+                "redriveCount", event.redriveCount(), "outcome", outcome.kind().name(), "workflowType", workflowType.name(),
                 "errorClass", outcome.classification() == null ? null : outcome.classification().errorClass().dimension(),
                 "error", outcome.classification() == null ? null : outcome.classification().decidingError(),
                 "attempt", decision == null ? null : decision.attempt(),
@@ -102,14 +117,11 @@ public final class RemediationService {
         if (!FAILURE_STATUSES.contains(event.status())) {
             return Outcome.of(Kind.NOT_A_FAILURE, null, null);
         }
-        return decideAndAct(event, mode);
+        return decideAndAct(event, mode, null);
     }
 
-    private Outcome decideAndAct(FailureEvent event) {
-        return decideAndAct(event, SweepMode.NONE);
-    }
-
-    private Outcome decideAndAct(FailureEvent event, SweepMode mode) {
+    /** {@code undescribable}: how to retry a failure AWS keeps no record of (Express); null for Standard. */
+    private Outcome decideAndAct(FailureEvent event, SweepMode mode, UndescribableRetry undescribable) {
         Classification classification = classifier.classify(event.status(), event.error(), event.cause());
         int failedAttempt = RetryNames.startingAttempt(event.executionName()) + event.redriveCount();
         // Opt-in is read from the state machine the execution ARN names (AWS's naming, not the event's
@@ -136,7 +148,8 @@ public final class RemediationService {
                 spent = true;
                 return overBudget;
             }
-            Outcome outcome = retry(event, classification, decision, machine.retryMode());
+            Outcome outcome = undescribable != null ? undescribable.retry(event, classification, decision)
+                    : retry(event, classification, decision, machine.retryMode());
             spent = outcome.retried();
             return outcome;
         } finally {

@@ -24,7 +24,11 @@ public record RetryDecision(Action action, ErrorClass errorClass, int attempt, i
         BUDGET("Budget", Action.GIVE_UP),
         EXECUTION_GONE("ExecutionGone", Action.GIVE_UP),
         /** AWS's record names a state machine, alias or version other than the failed execution's. */
-        TARGET_REFUSED("TargetRefused", Action.GIVE_UP);
+        TARGET_REFUSED("TargetRefused", Action.GIVE_UP),
+        /** Express: the execution's input was not logged (log level ALL with includeExecutionData), or was truncated. */
+        INPUT_UNAVAILABLE("InputUnavailable", Action.GIVE_UP),
+        /** Express: no retry ledger bucket configured, so a retry could not be made exactly once. */
+        NO_RETRY_LEDGER("NoRetryLedger", Action.GIVE_UP);
 
         private final String dimension;
         private final Action action;

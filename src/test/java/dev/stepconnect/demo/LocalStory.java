@@ -5,6 +5,7 @@ import dev.stepconnect.config.Environment;
 import dev.stepconnect.connection.ConnectionProviderHandler;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
+import dev.stepconnect.remediation.ExpressLogPayload;
 import dev.stepconnect.remediation.RemediationHandler;
 import dev.stepconnect.remediation.SweepHandler;
 import dev.stepconnect.rotation.RotationHandler;
@@ -30,7 +31,9 @@ import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -136,6 +139,7 @@ public final class LocalStory {
             failedRotationRollsBack(environment, partner, secrets, secretArn);
             String machineArn = remediation(environment, sfn, cloudWatch);
             lostEventSwept(environment, sfn, machineArn);
+            expressRemediation(env, sfn);
             connectionDeleted(environment, cloudFormation, events, connectionName, secretArn);
         } finally {
             System.setOut(stdout);
@@ -305,6 +309,52 @@ public final class LocalStory {
         expect(retriesOf1002 == 1, "expected one retry of order-1002, found " + retriesOf1002);
         say("a second sweep recognised order-1002 as already retried: exactly once across the event path and the sweep"
                 + " (a retry that failed again is a new failure, decided on its own)");
+    }
+
+    // ------------------------------------------------------------------ 3b. Express workflows
+
+    /**
+     * An Express state machine's failure reaches RemediationFunction only as a CloudWatch Logs subscription
+     * payload: the sample in events/ (aimed at a state machine created here) is retried once, with its
+     * logged input; the same payload again, to a new container, is not.
+     */
+    private void expressRemediation(Map<String, String> baseEnv, SfnClient sfn) {
+        heading("Express workflows: a failure delivered by CloudWatch Logs becomes a metric, an alarm and one retry");
+        String machineName = "stepconnect-demo-express-" + runId;
+        String logGroup = "/aws/vendedlogs/states/" + machineName;
+        String bucket = "stepconnect-demo-ledger-" + runId;
+        try (CloudWatchLogsClient logs = client(CloudWatchLogsClient.builder());
+             S3Client s3 = client(S3Client.builder().forcePathStyle(true))) {
+            logs.createLogGroup(r -> r.logGroupName(logGroup));
+            s3.createBucket(r -> r.bucket(bucket));
+            String machineArn = sfn.createStateMachine(r -> r.name(machineName).type("EXPRESS")
+                    .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}")
+                    .roleArn("arn:aws:iam::123456789012:role/stepconnect-demo")
+                    .tags(software.amazon.awssdk.services.sfn.model.Tag.builder().key("stepconnect:auto-retry")
+                            .value("true").build())).stateMachineArn();
+            String account = machineArn.split(":")[4];
+            String data = Json.write(sample("remediation-express-logs.decoded.json").asMap())
+                    .replace("arn:aws:states:us-east-1:123456789012:express:partner-orders-express",
+                            machineArn.substring(0, machineArn.indexOf(":stateMachine:")) + ":express:" + machineName)
+                    .replace("/aws/vendedlogs/states/partner-orders-express", logGroup)
+                    .replace("\"owner\":\"123456789012\"", "\"owner\":\"" + account + "\"");
+            Map<String, Object> payload = Map.of("awslogs", Map.of("data", ExpressLogPayload.encode(data)));
+            say("Express state machine " + machineName + " (tagged stepconnect:auto-retry=true); order-2001 failed with "
+                    + "States.Http.StatusCode.503, its log group delivered events/remediation-express-logs.json");
+
+            Map<String, String> env = new HashMap<>(baseEnv);
+            env.put("STEPCONNECT_RETRY_LEDGER_BUCKET", bucket);
+            JsonObject answer = invoke(new RemediationHandler(new Environment(env)), payload, Duration.ofMinutes(1));
+            expect(String.valueOf(answer.raw("outcomes")).contains("RETRY_STARTED=1"),
+                    "the Express failure was not retried: " + answer.raw("outcomes"));
+            expect(s3.listObjectsV2(r -> r.bucket(bucket)).contents().size() == 1, "no retry claim in the ledger bucket");
+            say("RemediationFunction started order-2001--retry2-... with the logged input and claimed it in the ledger bucket");
+
+            JsonObject again = invoke(new RemediationHandler(new Environment(env)), payload, Duration.ofMinutes(1));
+            expect(String.valueOf(again.raw("outcomes")).contains("ALREADY_RETRIED=1"),
+                    "the redelivered Express failure was not recognised: " + again.raw("outcomes"));
+            say("the same payload delivered to a new container: no second retry (the S3 conditional write refused it)");
+        }
     }
 
     private Map<String, Object> sqsBatchFor(DescribeExecutionResponse execution) {

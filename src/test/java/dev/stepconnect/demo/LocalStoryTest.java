@@ -26,7 +26,8 @@ class LocalStoryTest {
         assertThat(account.toString(StandardCharsets.UTF_8))
                 .contains("CloudFormation got SUCCESS", "finishSecret: done", "rolled back", "started order-1001--retry",
                         "no second retry", "found order-1002 and retried it",
-                        "a second sweep recognised order-1002 as already retried", "is gone")
+                        "a second sweep recognised order-1002 as already retried", "is gone",
+                        "started order-2001--retry2-", "the S3 conditional write refused it")
                 .doesNotContainPattern("demo-[0-9a-f]{32}");
     }
 }

@@ -1,0 +1,107 @@
+package dev.stepconnect.remediation;
+
+import dev.stepconnect.json.Json;
+import dev.stepconnect.log.Log;
+import dev.stepconnect.remediation.Outcome.Kind;
+import dev.stepconnect.remediation.RetryDecision.Action;
+import dev.stepconnect.remediation.RetryDecision.SkipReason;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Retries of Express executions: always a new execution (StartExecution, now or through an EventBridge
+ * Scheduler one-time schedule) of the state machine with the original input, named
+ * {@code <name>--retry<N>-<hash>} so the attempt count survives. Express StartExecution is not idempotent
+ * and the execution cannot be described afterwards, so every retry is first claimed in the
+ * {@link RetryLedger}: one claim per failed execution, whichever container or delivery comes first.
+ */
+final class ExpressRetries {
+    static final String INPUT_SETTINGS_HINT = "log the state machine at level ALL with includeExecutionData: true";
+    private static final Log LOG = Log.named("remediation.express");
+
+    private final RetryLedger ledger;
+    private final StepFunctionsGateway stepFunctions;
+    private final RetryScheduler scheduler;
+    private final Clock clock;
+
+    /** @param ledger null when no ledger bucket is configured: Express failures are then never retried */
+    ExpressRetries(RetryLedger ledger, StepFunctionsGateway stepFunctions, RetryScheduler scheduler, Clock clock) {
+        this.ledger = ledger;
+        this.stepFunctions = stepFunctions;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /**
+     * The retry of one failure whose input comes from {@code start} (evaluated only when a retry is due:
+     * it may cost a FilterLogEvents call).
+     */
+    UndescribableRetry forFailure(String logGroup, Supplier<Optional<ExecutionLogEntry>> start) {
+        return (failure, classification, decision) -> retry(failure, classification, decision, logGroup, start);
+    }
+
+    private Outcome retry(FailureEvent failure, Classification classification, RetryDecision decision,
+                          String logGroup, Supplier<Optional<ExecutionLogEntry>> start) {
+        if (ledger == null) {
+            LOG.warn("Express failure not retried: STEPCONNECT_RETRY_LEDGER_BUCKET is not set",
+                    "executionArn", failure.executionArn());
+            return skipped(classification, decision, SkipReason.NO_RETRY_LEDGER);
+        }
+        Optional<ExecutionLogEntry> started = start.get();
+        if (started.isEmpty() || started.get().inputState() != ExecutionLogEntry.InputState.INCLUDED) {
+            // The input itself is never logged; only whether and why it is missing.
+            LOG.warn("Express failure not retried: its input is not in the logs; " + INPUT_SETTINGS_HINT,
+                    "executionArn", failure.executionArn(), "logGroup", logGroup,
+                    "inputState", started.map(s -> s.inputState().name()).orElse("NOT_FOUND"));
+            return skipped(classification, decision, SkipReason.INPUT_UNAVAILABLE);
+        }
+        String input = started.get().input();
+        String claimKey = failure.executionArn();
+        if (ledger.claim(claimKey, failure.executionArn()) == RetryLedger.Claim.ALREADY_CLAIMED) {
+            return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
+        }
+        try {
+            Kind kind = decision.action() == Action.RETRY_LATER ? later(failure, decision, input) : now(failure, decision, input);
+            // Express executions cannot be redriven: a retry is always a new execution.
+            return Outcome.of(kind, classification, decision, EXPRESS_ROUTE);
+        } catch (RuntimeException e) {
+            ledger.release(claimKey, failure.executionArn());
+            throw e;
+        }
+    }
+
+    private Kind now(FailureEvent failure, RetryDecision decision, String input) {
+        String name = RetryNames.retryExecutionName(failure, decision.attempt() + 1);
+        RetryResult started = stepFunctions.start(failure.stateMachineArn(), name, input);
+        return started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED;
+    }
+
+    private Kind later(FailureEvent failure, RetryDecision decision, String input) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("StateMachineArn", failure.stateMachineArn());
+        target.put("Name", RetryNames.retryExecutionName(failure, decision.attempt() + 1));
+        target.put("Input", input);
+        String description = "StepConnect retry " + (decision.attempt() + 1) + " of " + failure.stateMachineName();
+        RetryResult scheduled = scheduler.schedule(RetryNames.scheduleName(failure), clock.instant().plus(decision.delay()),
+                RetryScheduler.START_TARGET, Json.write(target), description);
+        return switch (scheduled) {
+            case DONE -> Kind.RETRY_SCHEDULED;
+            case ALREADY_DONE -> Kind.ALREADY_RETRIED;
+            default -> {
+                LOG.warn("the scheduler refused the delayed retry; retrying now instead", "executionArn",
+                        failure.executionArn());
+                yield now(failure, decision, input);
+            }
+        };
+    }
+
+    private static final RetryRoute EXPRESS_ROUTE =
+            new RetryRoute(RetryRoute.Way.RESTART, RetryMode.RESTART, null, "Express executions cannot be redriven");
+
+    private static Outcome skipped(Classification classification, RetryDecision decision, SkipReason reason) {
+        return Outcome.of(Kind.SKIPPED, classification, decision.skipped(reason));
+    }
+}
