@@ -5,13 +5,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
 import dev.stepconnect.config.Environment;
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.RotationStart;
@@ -61,6 +66,7 @@ class RotationHandlerTest {
     private EventBridgeClient events;
     private AwsJsonStub front;
     private PartnerApi partner;
+    private WireMockServer tokenEndpoint;
     private CapturedOutput output;
 
     @BeforeEach
@@ -69,6 +75,8 @@ class RotationHandlerTest {
         events = AwsEmulator.clients().eventBridge();
         front = new AwsJsonStub("AWSEvents").proxyUnmatchedTo(AwsEmulator.endpoint());
         partner = new PartnerApi();
+        tokenEndpoint = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+        tokenEndpoint.start();
         output = CapturedOutput.start();
     }
 
@@ -80,6 +88,7 @@ class RotationHandlerTest {
             assertThat(printed.contains(secret)).as("a secret value was printed").isFalse();
         }
         partner.close();
+        tokenEndpoint.stop();
         front.close();
         secrets.close();
         events.close();
@@ -150,12 +159,11 @@ class RotationHandlerTest {
     void oauthRotationProvedThroughStepFunctionsTestState() {
         String connection = oauthConnection("client-1", "old-client-secret");
         String connectionArn = events.describeConnection(r -> r.name(connection)).connectionArn();
-        String arn = secret("{\"clientId\":\"client-1\",\"clientSecret\":\"old-client-secret\","
-                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}", tags(connection, "https://api.example.com/ping", null));
+        String arn = secret(oauthJson("client-1", "old-client-secret"), tags(connection, "https://api.example.com/ping", null));
         String oldVersion = currentVersion(arn);
         String token = startRotation(arn);
-        stagePending(arn, token, "{\"clientId\":\"client-1\",\"clientSecret\":\"new-client-secret\","
-                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}");
+        stagePending(arn, token, oauthJson("client-1", "new-client-secret"));
+        issueTokensFor("client-1", "new-client-secret");
         stubTestState("{\"status\":\"SUCCEEDED\",\"output\":\"{}\"}");
         RotationHandler handler = handler("test-state");
 
@@ -351,8 +359,7 @@ class RotationHandlerTest {
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
                 .withRequestBody(containing("\"" + rotation.connection() + "\""))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
-                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
-                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+                        .withBody(updatingConnection(rotation))));
 
         assertThatThrownBy(() -> invoke(handler("none", 1), "setSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
@@ -373,8 +380,7 @@ class RotationHandlerTest {
                 .withRequestBody(containing("\"" + rotation.connection() + "\""))
                 .inScenario("mid-change").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("settled")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
-                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
-                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+                        .withBody(updatingConnection(rotation))));
 
         assertThatThrownBy(() -> invoke(handler, "setSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
@@ -446,8 +452,7 @@ class RotationHandlerTest {
     @Test
     void randomGeneratorRefusesOAuthClientSecrets() {
         String connection = oauthConnection("client-2", "old-client-secret-2");
-        String arn = secret("{\"clientId\":\"client-2\",\"clientSecret\":\"old-client-secret-2\","
-                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}", tags(connection, null, "random"));
+        String arn = secret(oauthJson("client-2", "old-client-secret-2"), tags(connection, null, "random"));
         String token = startRotation(arn);
 
         assertThatThrownBy(() -> invoke(handler("none"), "createSecret", arn, token))
@@ -583,7 +588,25 @@ class RotationHandlerTest {
     private String secret(String json, Map<String, String> tags) {
         rememberSecretValues(json);
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
+        String arn = secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
+        for (String connection : tags.get("stepconnect:connection").split(",")) {
+            adopt(connection, arn);
+        }
+        return arn;
+    }
+
+    /**
+     * The connection owner's one command (docs/rotation.md): the Description marker names the secret as the
+     * connection's source, which is what lets rotation write to it. Sent straight to the emulator, not
+     * through the recording front, so the tests' UpdateConnection records are rotation's alone.
+     */
+    private void adopt(String connection, String secretArn) {
+        boolean exists = events.listConnections(r -> r.namePrefix(connection)).connections().stream()
+                .anyMatch(c -> c.name().equals(connection));
+        if (exists) {
+            String marker = new ConnectionMarker(null, null, null, null).carrying(secretArn, currentVersion(secretArn)).render();
+            events.updateConnection(r -> r.name(connection).description("partner API " + marker));
+        }
     }
 
     private String startRotation(String arn) {
@@ -605,6 +628,13 @@ class RotationHandlerTest {
     }
 
     private record StagedRotation(String connection, String arn, String token) {
+    }
+
+    /** DescribeConnection's answer for the rotation's connection while it is UPDATING (it follows the secret). */
+    private String updatingConnection(StagedRotation rotation) {
+        String marker = new ConnectionMarker(null, null, null, null).carrying(rotation.arn(), currentVersion(rotation.arn())).render();
+        return Json.write(Map.of("Name", rotation.connection(), "ConnectionArn", "arn:aws:events:us-east-1:123456789012:connection/"
+                + rotation.connection() + "/x", "ConnectionState", "UPDATING", "AuthorizationType", "API_KEY", "Description", marker));
     }
 
     private static String apiKeyJson(String value) {
@@ -646,9 +676,31 @@ class RotationHandlerTest {
         knownSecrets.add(clientSecret);
         String name = AwsEmulator.uniqueName("rot-conn");
         events.createConnection(r -> r.name(name).authorizationType(ConnectionAuthorizationType.OAUTH_CLIENT_CREDENTIALS)
-                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint("https://auth.example.com/token")
+                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint(tokenUrl())
                         .httpMethod("POST").clientParameters(c -> c.clientID(clientId).clientSecret(clientSecret)))));
         return name;
+    }
+
+    private String tokenUrl() {
+        return "http://127.0.0.1:" + tokenEndpoint.port() + "/oauth2/token";
+    }
+
+    private String oauthJson(String clientId, String clientSecret) {
+        return "{\"clientId\":\"" + clientId + "\",\"clientSecret\":\"" + clientSecret + "\",\"authorizationEndpoint\":\""
+                + tokenUrl() + "\"}";
+    }
+
+    /** The identity provider: a token for {@code clientId}/{@code clientSecret} sent as HTTP Basic, invalid_client otherwise. */
+    private void issueTokensFor(String clientId, String clientSecret) {
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token")).atPriority(9)
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}")));
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token")).atPriority(1)
+                .withHeader("Authorization", equalTo("Basic " + Base64.getEncoder().encodeToString(
+                        (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8))))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"issued-token-7f3a9c\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+        knownSecrets.add("issued-token-7f3a9c");
     }
 
     private void stubTestState(String body) {
