@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.RotationStart;
 import dev.stepconnect.testing.AwsJsonStub;
@@ -529,6 +530,252 @@ class RotationHandlerTest {
                 .isInstanceOf(InvalidRotationException.class).hasMessageContaining("unknown rotation Step");
     }
 
+    // ------------------------------------------------------------------ OAuth: the client secret itself is proven (#13 §1)
+
+    @Test
+    void oauthClientSecretRefusedByTheAuthorizationEndpointRollsBack() {
+        StagedRotation rotation = oauthRotation("client-3", "old-client-secret-3", "bad-client-secret-3");
+        issueTokensFor("client-3", "old-client-secret-3");
+        stubTestState("{\"status\":\"SUCCEEDED\",\"output\":\"{}\"}");
+        RotationHandler handler = handler("test-state");
+        invoke(handler, "setSecret", rotation);
+
+        // The connection alone would have passed (TestState succeeds on the old token): the token request decides.
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining("rolled back")
+                .hasMessageContaining("invalid_client").hasMessageNotContaining("client authentication failed");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-client-secret-3")).isTrue();
+        assertNoPending(rotation.arn());
+        assertThat(testStateRequests()).as("no probe through the connection after a refused secret").isEmpty();
+    }
+
+    @Test
+    void oauthAuthorizationEndpointFailingWith5xxIsTransient() {
+        StagedRotation rotation = oauthRotation("client-4", "old-client-secret-4", "new-client-secret-4");
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token"))
+                .willReturn(aResponse().withStatus(503).withBody("{\"error\":\"temporarily_unavailable\"}")));
+
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("503");
+
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-client-secret-4")).isTrue();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+    }
+
+    @Test
+    void oauthAuthorizationEndpointTimingOutIsTransient() {
+        StagedRotation rotation = oauthRotation("client-5", "old-client-secret-5", "new-client-secret-5");
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"late\"}").withFixedDelay(15_000)));
+
+        // A short invocation: the token request is cut off in time to put the connection back.
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", rotation, Duration.ofSeconds(9)))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("authorization endpoint");
+
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-client-secret-5")).isTrue();
+    }
+
+    @Test
+    void rotationResendsTheConnectionsParametersAndTheTokenRequestUsesThem() {
+        String connection = AwsEmulator.uniqueName("rot-conn");
+        knownSecrets.add("old-client-secret-6");
+        events.createConnection(r -> r.name(connection).authorizationType(ConnectionAuthorizationType.OAUTH_CLIENT_CREDENTIALS)
+                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint(tokenUrl()).httpMethod("POST")
+                                .clientParameters(c -> c.clientID("client-6").clientSecret("old-client-secret-6"))
+                                .oAuthHttpParameters(p -> p.bodyParameters(b -> b.key("scope").value("orders.read").isValueSecret(false))
+                                        .headerParameters(h -> h.key("X-Audience").value("orders-api").isValueSecret(false))))
+                        .invocationHttpParameters(p -> p.headerParameters(h -> h.key("X-Team").value("team-a").isValueSecret(false)))));
+        String arn = secret(oauthJson("client-6", "old-client-secret-6"), tags(connection, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, oauthJson("client-6", "new-client-secret-6"));
+        issueTokensFor("client-6", "new-client-secret-6");
+        RotationHandler handler = handler("direct");
+
+        invoke(handler, "setSecret", arn, token);
+        invoke(handler, "testSecret", arn, token);
+
+        JsonObject auth = Json.parseObject(lastUpdateBody(connection)).object("AuthParameters").orElseThrow();
+        JsonObject oauth = auth.object("OAuthParameters").orElseThrow();
+        assertThat(oauth.object("OAuthHttpParameters").orElseThrow().objects("BodyParameters"))
+                .anySatisfy(p -> assertThat(p.string("Key")).contains("scope"));
+        assertThat(oauth.object("OAuthHttpParameters").orElseThrow().objects("HeaderParameters"))
+                .anySatisfy(p -> assertThat(p.string("Value")).contains("orders-api"));
+        assertThat(auth.object("InvocationHttpParameters").orElseThrow().objects("HeaderParameters"))
+                .anySatisfy(p -> assertThat(p.string("Value")).contains("team-a"));
+        assertThat(oauth.string("AuthorizationEndpoint")).contains(tokenUrl());
+        List<LoggedRequest> tokenRequests = tokenEndpoint.findAll(WireMock.postRequestedFor(urlPathEqualTo("/oauth2/token")));
+        assertThat(tokenRequests).hasSize(1);
+        assertThat(tokenRequests.get(0).getBodyAsString()).contains("grant_type=client_credentials").contains("scope=orders.read");
+        assertThat(tokenRequests.get(0).getHeader("X-Audience")).isEqualTo("orders-api");
+        assertThat(tokenStages(new StagedRotation(connection, arn, token))).containsExactly("AWSPENDING");
+    }
+
+    // ------------------------------------------------------------------ what rotation sends to EventBridge (#13 §2)
+
+    @Test
+    void concurrentModificationIsRetriedAndNeverRollsBack() {
+        StagedRotation rotation = apiKeyRotation("old-key-0031", "new-key-0031", null);
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
+                .inScenario("conflict").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("settled")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"ConcurrentModificationException\",\"message\":\"another update is in progress\"}")));
+
+        invoke(handler("none"), "setSecret", rotation);
+
+        assertThat(updateBodies(rotation.connection())).hasSize(2);
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0031")).isTrue();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationFailed\""));
+    }
+
+    @Test
+    void testStateRoleLackingAPermissionIsConfigurationNotARefusedCredential() {
+        StagedRotation rotation = apiKeyRotation("old-key-0032", "new-key-0032", "https://api.example.com/ping");
+        stubTestState("{\"status\":\"FAILED\",\"error\":\"States.Permissions\",\"cause\":\"User is not authorized to"
+                + " perform: events:RetrieveConnectionCredentials on resource: connection\"}");
+        RotationHandler handler = handler("test-state");
+        invoke(handler, "setSecret", rotation);
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("States.Permissions")
+                .hasMessageContaining("events:RetrieveConnectionCredentials").hasMessageContaining(ROLE_ARN)
+                .hasMessageContaining("AWSPENDING is kept").hasMessageNotContaining("rolled back");
+
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0032")).as("connection back on AWSCURRENT").isTrue();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+    }
+
+    // ------------------------------------------------------------------ only the secret's own connections (#10.2)
+
+    @Test
+    void connectionThatDoesNotNameTheSecretIsRefusedAndUntouched() {
+        String own = apiKeyConnection("old-key-0033");
+        String foreign = apiKeyConnection("their-key-0033");
+        String otherSecret = secret(apiKeyJson("their-key-0033"), tags(foreign, null, null));
+        String arn = secretNamingItsOwnConnectionsOnly(apiKeyJson("old-key-0033"), tags(own + "," + foreign, null, null), own);
+        String token = startRotation(arn);
+        stagePending(arn, token, apiKeyJson("new-key-0033"));
+        String foreignDescription = events.describeConnection(r -> r.name(foreign)).description();
+
+        for (String step : List.of("setSecret", "testSecret")) {
+            assertThatThrownBy(() -> invoke(handler("none"), step, arn, token))
+                    .isInstanceOf(InvalidRotationException.class).hasMessageContaining("connection " + foreign)
+                    .hasMessageContaining("does not name this secret");
+        }
+
+        assertThat(updateBodies(foreign)).as("nothing is ever written to another secret's connection").isEmpty();
+        assertThat(events.describeConnection(r -> r.name(foreign)).description()).isEqualTo(foreignDescription);
+        assertThat(updateBodies(own)).noneSatisfy(body -> assertThat(body.contains("new-key-0033")).isTrue());
+        assertThat(tokenStages(new StagedRotation(own, arn, token))).containsExactly("AWSPENDING");
+        assertThat(otherSecret).isNotEqualTo(arn);
+    }
+
+    @Test
+    void connectionWithoutAnyMarkerIsRefusedAndUntouched() {
+        String unmarked = apiKeyConnection("old-key-0034");
+        String arn = secretNamingItsOwnConnectionsOnly(apiKeyJson("old-key-0034"), tags(unmarked, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, apiKeyJson("new-key-0034"));
+
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("connection " + unmarked);
+
+        assertThat(updateBodies(unmarked)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ Secrets Manager restarts from createSecret (#13 §3)
+
+    @Test
+    void rotationRestartedFromCreateSecretAfterTransientAndConfigurationFailuresCompletes() {
+        String connection = apiKeyConnection("old-key-0035");
+        String arn = secret(apiKeyJson("old-key-0035"), tags(connection, partner.url(), "random"));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        RotationHandler direct = handler("direct");
+        invoke(direct, "createSecret", arn, token);
+        String pending = pendingJson(arn, token);
+        knownSecrets.add(field(pending, "apiKeyValue"));
+
+        // 1. transient: the partner is down during testSecret.
+        partner.answer(503);
+        invoke(direct, "setSecret", arn, token);
+        assertThatThrownBy(() -> invoke(direct, "testSecret", arn, token)).isInstanceOf(RotationRetryableException.class);
+        // 2. configuration: the TestState role lacks a permission (the operator then switches to direct).
+        stubTestState("{\"status\":\"FAILED\",\"error\":\"Events.ConnectionResource.AccessDenied\",\"cause\":\"denied\"}");
+        RotationHandler testState = handler("test-state");
+        invoke(testState, "createSecret", arn, token);
+        invoke(testState, "setSecret", arn, token);
+        assertThatThrownBy(() -> invoke(testState, "testSecret", arn, token)).isInstanceOf(InvalidRotationException.class);
+
+        // Secrets Manager's retry starts over with the same token: the staged value is kept, never re-minted.
+        partner.accept("x-api-key", field(pending, "apiKeyValue"));
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            invoke(direct, step, arn, token);
+        }
+        assertThat(pendingJson(arn, token).equals(pending)).as("one value per token").isTrue();
+        assertRotated(arn, token, oldVersion);
+    }
+
+    @Test
+    void rotationRestartedFromCreateSecretAfterARollbackChangesNothing() {
+        StagedRotation rotation = apiKeyRotation("old-key-0036", "bad-key-0036", partner.url());
+        String oldVersion = currentVersion(rotation.arn());
+        partner.accept("x-api-key", "old-key-0036");
+        RotationHandler handler = handler("direct");
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation)).isInstanceOf(RotationFailedException.class);
+        int updates = updateBodies(rotation.connection()).size();
+
+        assertThatThrownBy(() -> invoke(handler, "createSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("not AWSPENDING");
+
+        assertThat(updateBodies(rotation.connection())).hasSize(updates);
+        assertThat(currentVersion(rotation.arn())).isEqualTo(oldVersion);
+        assertNoPending(rotation.arn());
+    }
+
+    @Test
+    void pendingGeneratorRestartedBeforeAndAfterTheOperatorStagesTheValue() {
+        String connection = apiKeyConnection("old-key-0037");
+        String arn = secret(apiKeyJson("old-key-0037"), tags(connection, null, "pending"));
+        String token = startRotation(arn);
+        RotationHandler handler = handler("none");
+        assertThatThrownBy(() -> invoke(handler, "createSecret", arn, token)).isInstanceOf(InvalidRotationException.class);
+        assertThatThrownBy(() -> invoke(handler, "createSecret", arn, token)).isInstanceOf(InvalidRotationException.class);
+
+        stagePending(arn, token, apiKeyJson("new-key-0037"));
+        invoke(handler, "createSecret", arn, token);
+        invoke(handler, "setSecret", arn, token);
+
+        assertThat(field(pendingJson(arn, token), "apiKeyValue").equals("new-key-0037")).isTrue();
+        assertThat(lastUpdateBody(connection).contains("new-key-0037")).isTrue();
+    }
+
+    // ------------------------------------------------------------------ secret deleted mid-rotation (#10.7)
+
+    @Test
+    void secretDeletedBetweenSetSecretAndTestSecretNamesWhatTheConnectionCarries() {
+        StagedRotation rotation = apiKeyRotation("old-key-0038", "new-key-0038", null);
+        RotationHandler handler = handler("none");
+        invoke(handler, "setSecret", rotation);
+        int updates = updateBodies(rotation.connection()).size();
+        secrets.deleteSecret(r -> r.secretId(rotation.arn()).recoveryWindowInDays(7L));
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(RotationException.class).hasMessageContaining("scheduled for deletion")
+                .hasMessageContaining("connection " + rotation.connection())
+                .hasMessageContaining("carries the unproven pending credential (version " + rotation.token() + ")")
+                .hasMessageNotContaining("new-key-0038").hasMessageNotContaining("old-key-0038");
+
+        assertThat(updateBodies(rotation.connection())).as("nothing readable to restore from").hasSize(updates);
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationFailed\"")
+                .contains("\"Connection\":\"" + rotation.connection() + "\""));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private RotationHandler handler(String testMode) {
@@ -586,10 +833,15 @@ class RotationHandlerTest {
     }
 
     private String secret(String json, Map<String, String> tags) {
+        return secretNamingItsOwnConnectionsOnly(json, tags, tags.get("stepconnect:connection").split(","));
+    }
+
+    /** A secret whose tag names {@code tags}' connections, of which only {@code adopted} name it as their source. */
+    private String secretNamingItsOwnConnectionsOnly(String json, Map<String, String> tags, String... adopted) {
         rememberSecretValues(json);
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         String arn = secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
-        for (String connection : tags.get("stepconnect:connection").split(",")) {
+        for (String connection : adopted) {
             adopt(connection, arn);
         }
         return arn;
@@ -628,6 +880,15 @@ class RotationHandlerTest {
     }
 
     private record StagedRotation(String connection, String arn, String token) {
+    }
+
+    /** An OAuth secret feeding one new connection, with a rotation started and {@code newSecret} staged. */
+    private StagedRotation oauthRotation(String clientId, String oldSecret, String newSecret) {
+        String connection = oauthConnection(clientId, oldSecret);
+        String arn = secret(oauthJson(clientId, oldSecret), tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        stagePending(arn, token, oauthJson(clientId, newSecret));
+        return new StagedRotation(connection, arn, token);
     }
 
     /** DescribeConnection's answer for the rotation's connection while it is UPDATING (it follows the secret). */
