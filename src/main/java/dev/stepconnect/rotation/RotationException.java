@@ -1,7 +1,9 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.log.Redaction;
 import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The one failure type of a rotation step. Its {@link Disposition} says what has been done about it and
@@ -60,12 +62,17 @@ public abstract class RotationException extends RuntimeException {
     }
 
     /**
-     * {@code error} as a rotation failure: ours as they are, anything else (an SDK or runtime error) as
-     * transient, named by its class and with its message scrubbed.
+     * {@code error} as a rotation failure: ours as they are, anything else as transient. An AWS error is named
+     * by its error code and HTTP status only (its text may quote a request that carried a credential); any
+     * other error by its class and scrubbed message.
      */
     public static RotationException from(RuntimeException error) {
         if (error instanceof RotationException own) {
             return own;
+        }
+        if (error instanceof AwsServiceException aws) {
+            return of(Disposition.TRANSIENT, aws.getClass().getSimpleName() + ": " + AwsErrors.code(aws)
+                    + " (HTTP " + aws.statusCode() + ")");
         }
         return of(Disposition.TRANSIENT, error.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(error.getMessage())));
     }
