@@ -109,7 +109,8 @@ public final class RotationHandler implements RequestStreamHandler {
 
     /**
      * The one place a failed step becomes an answer: logged with its disposition, counted
-     * ({@code RotationFailed} per linked connection, plus {@code RotationRolledBack} after a rollback), and
+     * ({@code RotationFailed} per linked connection, or under {@code unknown} when the secret's tags name none,
+     * plus {@code RotationRolledBack} after a rollback), and
      * thrown, which is how a rotation function tells Secrets Manager the step failed (Secrets Manager then
      * retries the whole rotation, from createSecret, a bounded number of times). The exception's class names
      * the disposition; its message is our own text, scrubbed of secret values.
@@ -118,6 +119,9 @@ public final class RotationHandler implements RequestStreamHandler {
         LOG.error("rotation step failed", failure, "step", event == null ? "unknown" : event.step().wireName(),
                 "secret", event == null ? "unknown" : event.secretId(), "disposition", failure.disposition().name(),
                 "retryable", failure.disposition() == RotationException.Disposition.TRANSIENT);
+        if (event == null) {
+            return failure; // not a rotation event: no rotation to count
+        }
         metrics.count(RotationMetrics.FAILED, failure.connections());
         if (failure.disposition() == RotationException.Disposition.ROLLED_BACK) {
             metrics.count(RotationMetrics.ROLLED_BACK, failure.connections());
