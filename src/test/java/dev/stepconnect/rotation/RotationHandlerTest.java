@@ -606,6 +606,12 @@ class RotationHandlerTest {
         assertThat(auth.object("InvocationHttpParameters").orElseThrow().objects("HeaderParameters"))
                 .anySatisfy(p -> assertThat(p.string("Value")).contains("team-a"));
         assertThat(oauth.string("AuthorizationEndpoint")).contains(tokenUrl());
+        String description = Json.parseObject(lastUpdateBody(connection)).string("Description").orElse("");
+        assertThat(description).as("the owner's text is kept").startsWith("partner API ");
+        assertThat(ConnectionMarker.find(description)).hasValueSatisfying(marker -> {
+            assertThat(marker.namesSource(arn)).isTrue();
+            assertThat(marker.carriesVersion(token)).as("the marker records the version the connection carries").isTrue();
+        });
         List<LoggedRequest> tokenRequests = tokenEndpoint.findAll(WireMock.postRequestedFor(urlPathEqualTo("/oauth2/token")));
         assertThat(tokenRequests).hasSize(1);
         assertThat(tokenRequests.get(0).getBodyAsString()).contains("grant_type=client_credentials").contains("scope=orders.read");
