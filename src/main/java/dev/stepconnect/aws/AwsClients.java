@@ -2,7 +2,9 @@ package dev.stepconnect.aws;
 
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.lambda.DryRun;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -22,6 +24,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -47,6 +50,11 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * </ul>
  */
 public final class AwsClients {
+    private static final ProfileFile NO_CONFIGURED_ENDPOINTS = ProfileFile.builder()
+            .content(new ByteArrayInputStream("[default]\nignore_configured_endpoint_urls = true\n"
+                    .getBytes(StandardCharsets.UTF_8)))
+            .type(ProfileFile.Type.CONFIGURATION)
+            .build();
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final Function<String, Optional<URI>> endpoints;
@@ -181,6 +189,9 @@ public final class AwsClients {
                 .addExecutionInterceptor(DryRun.INTERCEPTOR)
                 .apiCallAttemptTimeout(timeouts.apiCallAttempt())
                 .apiCallTimeout(timeouts.apiCall());
+        // The endpoint is decided here alone: without this the SDK would also read AWS_ENDPOINT_URL from the
+        // process environment (and endpoint_url from profile files), which an in-process Environment must override.
+        override.defaultProfileFile(NO_CONFIGURED_ENDPOINTS).defaultProfileName("default");
         if (endpoint.isPresent()) {
             // Some operations (Step Functions TestState: "sync-") prepend a host prefix; an emulator
             // on an IP address or localhost cannot answer on such a host.

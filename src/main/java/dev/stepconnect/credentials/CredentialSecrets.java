@@ -142,9 +142,9 @@ public final class CredentialSecrets {
         } catch (IllegalArgumentException e) {
             throw new InvalidCredentialException("the credentials secret's '" + AUTHORIZATION_ENDPOINT + "' is not a URL");
         }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+        if (!EndpointUrls.isAllowed(uri)) {
             throw new InvalidCredentialException("the credentials secret's '" + AUTHORIZATION_ENDPOINT
-                    + "' must be an https:// URL");
+                    + "' must be an https:// URL (plain http:// only on a loopback host)");
         }
         return endpoint;
     }

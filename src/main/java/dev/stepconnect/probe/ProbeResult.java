@@ -1,6 +1,7 @@
 package dev.stepconnect.probe;
 
 import dev.stepconnect.log.Redaction;
+import java.util.List;
 
 /**
  * What probing the test endpoint with the pending credential showed. {@code detail} is safe to log
@@ -15,8 +16,9 @@ public record ProbeResult(Outcome outcome, String detail) {
         /** Unknown yet: timeouts, throttling, 5xx. Retry later; do not roll back. */
         TRANSIENT,
         /**
-         * The probe itself could not run because of the function's own configuration (e.g. TestState
-         * refused for the function's role): no verdict on the credential. Do not roll back; fix and retry.
+         * The probe itself could not run because of StepConnect's own configuration (TestState refused for
+         * the function's role, or the TestState role lacking a permission to use the connection): no verdict
+         * on the credential. Do not roll back; fix and retry.
          */
         MISCONFIGURED
     }
@@ -82,11 +84,44 @@ public record ProbeResult(Outcome outcome, String detail) {
                 return rejected(what);
             }
         }
+        String permission = missingPermission(error, cause);
+        if (permission != null) {
+            // The role TestState ran the task with could not use the connection: its configuration, not the
+            // partner's verdict on the credential.
+            return misconfigured(what + " (the TestState role lacks " + permission + ")");
+        }
         if (error.equals("States.Timeout") || error.equals("States.Http.Socket") || error.endsWith("ThrottlingException")
                 || error.endsWith("ServiceException") || error.endsWith("TooManyRequestsException")) {
             return transientFailure(what);
         }
         return rejected(what);
+    }
+
+    /** Permissions whose absence a TestState cause names (Step Functions "Call HTTPS APIs" page). */
+    private static final List<String> NAMED_PERMISSIONS = List.of("events:RetrieveConnectionCredentials",
+            "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "kms:Decrypt", "states:InvokeHTTPEndpoint");
+
+    /**
+     * The permission a failed HTTP Task lacked, or null when the failure is not about permissions: the
+     * errors {@code States.Permissions} and {@code Events.ConnectionResource.AccessDenied}, or a cause that
+     * names one of {@link #NAMED_PERMISSIONS}. An HTTP status error is the partner's answer and never counts.
+     */
+    static String missingPermission(String error, String cause) {
+        if (error.startsWith("States.Http.StatusCode.")) {
+            return null;
+        }
+        String text = cause == null ? "" : cause;
+        for (String permission : NAMED_PERMISSIONS) {
+            if (text.contains(permission)) {
+                return permission;
+            }
+        }
+        if (error.equals("States.Permissions") || error.equals("Events.ConnectionResource.AccessDenied")) {
+            return "a permission: states:InvokeHTTPEndpoint, events:RetrieveConnectionCredentials on the connection,"
+                    + " secretsmanager:GetSecretValue/DescribeSecret on its events!connection/* secret, kms:Decrypt on a"
+                    + " customer managed key";
+        }
+        return null;
     }
 
     private static String shorten(String text) {

@@ -76,6 +76,11 @@ public final class TestStateProbe implements CredentialProbe {
         } catch (SdkClientException e) {
             return ProbeResult.transientFailure("TestState call did not complete: " + e.getClass().getSimpleName());
         }
-        return ProbeResult.fromTestState(response.statusAsString(), response.error(), response.cause());
+        ProbeResult result = ProbeResult.fromTestState(response.statusAsString(), response.error(), response.cause());
+        if (result.outcome() == ProbeResult.Outcome.MISCONFIGURED) {
+            return ProbeResult.misconfigured(result.detail() + ": grant it to the TestState role " + roleArn
+                    + " (STEPCONNECT_TEST_ROLE_ARN)");
+        }
+        return result;
     }
 }

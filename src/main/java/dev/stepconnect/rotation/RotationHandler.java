@@ -1,6 +1,6 @@
 package dev.stepconnect.rotation;
 
-import dev.stepconnect.probe.CredentialProbe;
+import dev.stepconnect.probe.OAuthTokenProbe;
 import dev.stepconnect.probe.DirectProbe;
 import dev.stepconnect.probe.TestStateProbe;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -12,7 +12,6 @@ import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonException;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
-import dev.stepconnect.log.Redaction;
 import dev.stepconnect.metrics.Metrics;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +35,7 @@ public final class RotationHandler implements RequestStreamHandler {
     private static final Duration DIRECT_PROBE_TIMEOUT = Duration.ofSeconds(20);
 
     private final RotationService service;
+    private final RotationMetrics metrics;
     private final Clock clock;
 
     public RotationHandler() {
@@ -48,24 +48,30 @@ public final class RotationHandler implements RequestStreamHandler {
     }
 
     RotationHandler(Environment env, AwsClients clients) {
-        this(build(env, clients), Clock.systemUTC());
+        this(env, clients, new RotationMetrics(new Metrics(env.metricsNamespace())));
     }
 
-    RotationHandler(RotationService service, Clock clock) {
+    private RotationHandler(Environment env, AwsClients clients, RotationMetrics metrics) {
+        this(build(env, clients, metrics), metrics, Clock.systemUTC());
+    }
+
+    RotationHandler(RotationService service, RotationMetrics metrics, Clock clock) {
         this.service = service;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     /** Lambda-init wiring: only the clients the chosen test mode needs. */
-    static RotationService build(Environment env, AwsClients clients) {
+    static RotationService build(Environment env, AwsClients clients, RotationMetrics metrics) {
         RotationConfig config = RotationConfig.from(env);
         SfnClient sfn = config.testMode() == RotationConfig.TestMode.TEST_STATE
                 ? clients.withTimeouts(clients.timeouts().forLongCalls()).sfn()
                 : null;
-        CredentialProbe probe = switch (config.testMode()) {
-            case TEST_STATE -> new TestStateProbe(sfn, config.testRoleArn());
-            case DIRECT -> new DirectProbe(DIRECT_PROBE_TIMEOUT);
-            case NONE -> null;
+        OAuthTokenProbe tokens = new OAuthTokenProbe(DIRECT_PROBE_TIMEOUT);
+        Proof proof = switch (config.testMode()) {
+            case TEST_STATE -> new Proof(new TestStateProbe(sfn, config.testRoleArn()), tokens);
+            case DIRECT -> new Proof(new DirectProbe(DIRECT_PROBE_TIMEOUT), tokens);
+            case NONE -> Proof.none();
         };
         if (config.testMode() == RotationConfig.TestMode.TEST_STATE && config.testRoleArn() == null) {
             LOG.warn("STEPCONNECT_TEST_MODE is test-state but STEPCONNECT_TEST_ROLE_ARN is not set: testSecret fails for"
@@ -74,8 +80,8 @@ public final class RotationHandler implements RequestStreamHandler {
         SecretsManagerClient secrets = clients.secretsManager();
         EventBridgeClient events = clients.eventBridge();
         RotationPriming.register(secrets, events, sfn);
-        return new RotationService(new SecretStore(secrets), new ConnectionGateway(events, POLL_INTERVAL), probe,
-                new RandomCredentialGenerator(), new Metrics(env.metricsNamespace()), config.connectionWait());
+        return new RotationService(new SecretStore(secrets), new ConnectionGateway(events, POLL_INTERVAL), proof,
+                new RandomCredentialGenerator(), metrics, config.connectionWait());
     }
 
     @Override
@@ -84,8 +90,9 @@ public final class RotationHandler implements RequestStreamHandler {
         try {
             event = RotationEvent.parse(Json.parseObject(input));
         } catch (JsonException e) {
-            throw fail(new InvalidRotationException("not a Secrets Manager rotation event: " + e.getMessage()), null);
-        } catch (InvalidRotationException e) {
+            throw fail(RotationException.of(RotationException.Disposition.CONFIGURATION,
+                    "not a Secrets Manager rotation event: " + e.getMessage()), null);
+        } catch (RotationException e) {
             throw fail(e, null);
         }
         Deadline deadline = Deadline.forInvocation(context, ANSWER_MARGIN, Duration.ofHours(1), clock);
@@ -94,26 +101,31 @@ public final class RotationHandler implements RequestStreamHandler {
         try {
             service.run(event, deadline);
         } catch (RuntimeException e) {
-            throw fail(e, event);
+            throw fail(RotationException.from(e), event);
         }
         LOG.info("rotation step done", "step", event.step().wireName(), "secret", event.secretId(),
                 "token", event.clientRequestToken());
     }
 
     /**
-     * Logs the failure and returns what to throw: our own exceptions as they are (their messages are
-     * written to be safe), anything else wrapped so no SDK or parser text reaches the invocation result
-     * unscrubbed.
+     * The one place a failed step becomes an answer: logged with its disposition, counted
+     * ({@code RotationFailed} per linked connection, or under {@code unknown} when the secret's tags name none,
+     * plus {@code RotationRolledBack} after a rollback), and
+     * thrown, which is how a rotation function tells Secrets Manager the step failed (Secrets Manager then
+     * retries the whole rotation, from createSecret, a bounded number of times). The exception's class names
+     * the disposition; its message is our own text, scrubbed of secret values.
      */
-    private static RuntimeException fail(RuntimeException error, RotationEvent event) {
-        LOG.error("rotation step failed", error, "step", event == null ? "unknown" : event.step().wireName(),
-                "secret", event == null ? "unknown" : event.secretId(),
-                "retryable", !(error instanceof InvalidRotationException || error instanceof RotationFailedException));
-        if (error instanceof InvalidRotationException || error instanceof RotationFailedException
-                || error instanceof RotationRetryableException) {
-            return error;
+    private RotationException fail(RotationException failure, RotationEvent event) {
+        LOG.error("rotation step failed", failure, "step", event == null ? "unknown" : event.step().wireName(),
+                "secret", event == null ? "unknown" : event.secretId(), "disposition", failure.disposition().name(),
+                "retryable", failure.disposition() == RotationException.Disposition.TRANSIENT);
+        if (event == null) {
+            return failure; // not a rotation event: no rotation to count
         }
-        return new RotationRetryableException(error.getClass().getSimpleName() + ": "
-                + Redaction.scrub(String.valueOf(error.getMessage())));
+        metrics.count(RotationMetrics.FAILED, failure.connections());
+        if (failure.disposition() == RotationException.Disposition.ROLLED_BACK) {
+            metrics.count(RotationMetrics.ROLLED_BACK, failure.connections());
+        }
+        return failure;
     }
 }

@@ -1,12 +1,20 @@
 package dev.stepconnect.rotation;
 
+import java.util.List;
+
 /**
- * A transient failure (a connection mid-change, throttling, a timeout, the test endpoint answering
- * 5xx/429): the step fails so Secrets Manager retries it; AWSPENDING is kept, and the linked
- * connections are back on the AWSCURRENT credential until the retry puts the pending one on again.
+ * {@link RotationException.Disposition#TRANSIENT}: a connection mid-change, throttling, a timeout, the test
+ * endpoint answering 5xx/429. AWSPENDING is kept and the linked connections are back on the AWSCURRENT
+ * credential; Secrets Manager retries the rotation (from createSecret) and the retry puts the pending
+ * credential on again.
  */
-public class RotationRetryableException extends RuntimeException {
-    public RotationRetryableException(String message) {
-        super(message);
+public final class RotationRetryableException extends RotationException {
+    RotationRetryableException(String message, List<String> connections) {
+        super(message, connections);
+    }
+
+    @Override
+    public Disposition disposition() {
+        return Disposition.TRANSIENT;
     }
 }

@@ -1,8 +1,8 @@
 package dev.stepconnect.rotation;
 
 import dev.stepconnect.credentials.CredentialSecrets;
+import dev.stepconnect.credentials.EndpointUrls;
 import dev.stepconnect.eventbridge.ConnectionNames;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -38,6 +38,15 @@ public record RotationSettings(List<String> connections, URI testEndpoint, Gener
                 testEndpoint(tags.get(TEST_ENDPOINT_TAG)), generator(tags.get(GENERATOR_TAG)));
     }
 
+    /** The connections the tag names, or none when the tags are invalid (for metrics of a failed step). */
+    public static List<String> linkedConnectionsIfValid(Map<String, String> tags) {
+        try {
+            return connections(tags.get(CONNECTION_TAG), "");
+        } catch (InvalidRotationException e) {
+            return List.of();
+        }
+    }
+
     private static List<String> connections(String tag, String secretName) {
         if (tag == null || tag.isBlank()) {
             throw new InvalidRotationException("secret " + secretName + " has no " + CONNECTION_TAG
@@ -71,31 +80,14 @@ public record RotationSettings(List<String> connections, URI testEndpoint, Gener
         } catch (URISyntaxException e) {
             throw new InvalidRotationException(TEST_ENDPOINT_TAG + " is not a URL");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+        if (uri.getHost() == null || !(uri.getScheme() != null && uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http"))) {
             throw new InvalidRotationException(TEST_ENDPOINT_TAG + " must be an https:// URL");
         }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+        if (!EndpointUrls.isAllowed(uri)) {
             throw new InvalidRotationException(TEST_ENDPOINT_TAG + " must be an https:// URL (plain http:// is accepted"
                     + " only for loopback hosts)");
         }
         return uri;
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        // Only IP literals: never resolve a name here, or DNS could make any host "loopback".
-        if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(literal).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     private static Generator generator(String tag) {

@@ -33,7 +33,7 @@ public final class SecretStore {
         }
         Map<String, List<String>> stages = new LinkedHashMap<>(response.versionIdsToStages());
         return new SecretSnapshot(response.arn(), response.name(), Boolean.TRUE.equals(response.rotationEnabled()),
-                stages, tags);
+                stages, tags, response.deletedDate() != null);
     }
 
     /** The SecretString of the AWSCURRENT version. */

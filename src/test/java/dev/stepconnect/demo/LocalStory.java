@@ -3,6 +3,7 @@ package dev.stepconnect.demo;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.connection.ConnectionProviderHandler;
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.remediation.ExpressLogPayload;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -170,6 +172,16 @@ public final class LocalStory {
         expect(tags.stream().anyMatch(t -> t.key().equals("stepconnect:connection") && t.value().contains(connectionName)),
                 "LinkSecretForRotation did not tag the secret");
         say("the secret is now tagged stepconnect:connection=" + connectionName + " for RotationFunction");
+        String description = events.describeConnection(r -> r.name(connectionName)).description();
+        Optional<ConnectionMarker> marker = ConnectionMarker.find(description);
+        if (!marker.map(m -> m.namesSource(secretArn)).orElse(false)) {
+            // Rotation writes only to connections whose marker names the secret (docs/rotation.md, "Adopting a
+            // connection"); the connection's owner records it with one UpdateConnection.
+            String version = RotationStart.versionWith(secrets, secretArn, "AWSCURRENT");
+            events.updateConnection(r -> r.name(connectionName).description(marker
+                    .orElse(new ConnectionMarker(null, null, null, null)).carrying(secretArn, version).appendTo(description)));
+            say("the connection's owner recorded the secret as its source in the connection's Description marker");
+        }
         return secretArn;
     }
 

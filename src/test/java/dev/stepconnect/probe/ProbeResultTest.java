@@ -37,10 +37,27 @@ class ProbeResultTest {
                 .isEqualTo(Outcome.TRANSIENT);
         assertThat(ProbeResult.fromTestState("FAILED", "States.Timeout", null).outcome()).isEqualTo(Outcome.TRANSIENT);
         assertThat(ProbeResult.fromTestState("FAILED", "States.Http.Socket", null).outcome()).isEqualTo(Outcome.TRANSIENT);
-        assertThat(ProbeResult.fromTestState("FAILED", "States.Permissions", "role cannot retrieve").outcome())
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Runtime", "something else").outcome())
                 .isEqualTo(Outcome.REJECTED);
         assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.401", null).detail())
                 .contains("States.Http.StatusCode.401");
+    }
+
+    @Test
+    void permissionFailuresAreTheTestStateRolesConfigurationNotTheCredential() {
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Permissions", "role cannot retrieve").outcome())
+                .isEqualTo(Outcome.MISCONFIGURED);
+        assertThat(ProbeResult.fromTestState("FAILED", "Events.ConnectionResource.AccessDenied", null).outcome())
+                .isEqualTo(Outcome.MISCONFIGURED);
+        ProbeResult kms = ProbeResult.fromTestState("FAILED", "States.TaskFailed",
+                "AccessDeniedException: not authorized to perform kms:Decrypt on the key");
+        assertThat(kms.outcome()).isEqualTo(Outcome.MISCONFIGURED);
+        assertThat(kms.detail()).contains("kms:Decrypt");
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Permissions",
+                "not authorized to perform: secretsmanager:GetSecretValue").detail()).contains("secretsmanager:GetSecretValue");
+        // The partner's own 403 stays a refusal, whatever its body says.
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.403", "missing kms:Decrypt").outcome())
+                .isEqualTo(Outcome.REJECTED);
     }
 
     @Test

@@ -5,14 +5,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
 import dev.stepconnect.config.Environment;
+import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.RotationStart;
 import dev.stepconnect.testing.AwsJsonStub;
@@ -61,6 +67,7 @@ class RotationHandlerTest {
     private EventBridgeClient events;
     private AwsJsonStub front;
     private PartnerApi partner;
+    private WireMockServer tokenEndpoint;
     private CapturedOutput output;
 
     @BeforeEach
@@ -69,6 +76,8 @@ class RotationHandlerTest {
         events = AwsEmulator.clients().eventBridge();
         front = new AwsJsonStub("AWSEvents").proxyUnmatchedTo(AwsEmulator.endpoint());
         partner = new PartnerApi();
+        tokenEndpoint = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+        tokenEndpoint.start();
         output = CapturedOutput.start();
     }
 
@@ -80,6 +89,7 @@ class RotationHandlerTest {
             assertThat(printed.contains(secret)).as("a secret value was printed").isFalse();
         }
         partner.close();
+        tokenEndpoint.stop();
         front.close();
         secrets.close();
         events.close();
@@ -150,12 +160,11 @@ class RotationHandlerTest {
     void oauthRotationProvedThroughStepFunctionsTestState() {
         String connection = oauthConnection("client-1", "old-client-secret");
         String connectionArn = events.describeConnection(r -> r.name(connection)).connectionArn();
-        String arn = secret("{\"clientId\":\"client-1\",\"clientSecret\":\"old-client-secret\","
-                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}", tags(connection, "https://api.example.com/ping", null));
+        String arn = secret(oauthJson("client-1", "old-client-secret"), tags(connection, "https://api.example.com/ping", null));
         String oldVersion = currentVersion(arn);
         String token = startRotation(arn);
-        stagePending(arn, token, "{\"clientId\":\"client-1\",\"clientSecret\":\"new-client-secret\","
-                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}");
+        stagePending(arn, token, oauthJson("client-1", "new-client-secret"));
+        issueTokensFor("client-1", "new-client-secret");
         stubTestState("{\"status\":\"SUCCEEDED\",\"output\":\"{}\"}");
         RotationHandler handler = handler("test-state");
 
@@ -351,8 +360,7 @@ class RotationHandlerTest {
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
                 .withRequestBody(containing("\"" + rotation.connection() + "\""))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
-                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
-                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+                        .withBody(updatingConnection(rotation))));
 
         assertThatThrownBy(() -> invoke(handler("none", 1), "setSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
@@ -373,8 +381,7 @@ class RotationHandlerTest {
                 .withRequestBody(containing("\"" + rotation.connection() + "\""))
                 .inScenario("mid-change").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("settled")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
-                        .withBody("{\"Name\":\"" + rotation.connection() + "\",\"ConnectionArn\":\"arn:aws:events:us-east-1:123456789012:connection/"
-                                + rotation.connection() + "/x\",\"ConnectionState\":\"UPDATING\",\"AuthorizationType\":\"API_KEY\"}")));
+                        .withBody(updatingConnection(rotation))));
 
         assertThatThrownBy(() -> invoke(handler, "setSecret", rotation))
                 .isInstanceOf(RotationRetryableException.class).hasMessageContaining("UPDATING")
@@ -446,8 +453,7 @@ class RotationHandlerTest {
     @Test
     void randomGeneratorRefusesOAuthClientSecrets() {
         String connection = oauthConnection("client-2", "old-client-secret-2");
-        String arn = secret("{\"clientId\":\"client-2\",\"clientSecret\":\"old-client-secret-2\","
-                + "\"authorizationEndpoint\":\"https://auth.example.com/token\"}", tags(connection, null, "random"));
+        String arn = secret(oauthJson("client-2", "old-client-secret-2"), tags(connection, null, "random"));
         String token = startRotation(arn);
 
         assertThatThrownBy(() -> invoke(handler("none"), "createSecret", arn, token))
@@ -524,6 +530,258 @@ class RotationHandlerTest {
                 .isInstanceOf(InvalidRotationException.class).hasMessageContaining("unknown rotation Step");
     }
 
+    // ------------------------------------------------------------------ OAuth: the client secret itself is proven (#13 §1)
+
+    @Test
+    void oauthClientSecretRefusedByTheAuthorizationEndpointRollsBack() {
+        StagedRotation rotation = oauthRotation("client-3", "old-client-secret-3", "bad-client-secret-3");
+        issueTokensFor("client-3", "old-client-secret-3");
+        stubTestState("{\"status\":\"SUCCEEDED\",\"output\":\"{}\"}");
+        RotationHandler handler = handler("test-state");
+        invoke(handler, "setSecret", rotation);
+
+        // The connection alone would have passed (TestState succeeds on the old token): the token request decides.
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(RotationFailedException.class).hasMessageContaining("rolled back")
+                .hasMessageContaining("invalid_client").hasMessageNotContaining("client authentication failed");
+
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-client-secret-3")).isTrue();
+        assertNoPending(rotation.arn());
+        assertThat(testStateRequests()).as("no probe through the connection after a refused secret").isEmpty();
+    }
+
+    @Test
+    void oauthAuthorizationEndpointFailingWith5xxIsTransient() {
+        StagedRotation rotation = oauthRotation("client-4", "old-client-secret-4", "new-client-secret-4");
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token"))
+                .willReturn(aResponse().withStatus(503).withBody("{\"error\":\"temporarily_unavailable\"}")));
+
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("503");
+
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-client-secret-4")).isTrue();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+    }
+
+    @Test
+    void oauthAuthorizationEndpointTimingOutIsTransient() {
+        StagedRotation rotation = oauthRotation("client-5", "old-client-secret-5", "new-client-secret-5");
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"late\"}").withFixedDelay(15_000)));
+
+        // A short invocation: the token request is cut off in time to put the connection back.
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", rotation, Duration.ofSeconds(9)))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining("authorization endpoint");
+
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-client-secret-5")).isTrue();
+    }
+
+    @Test
+    void rotationResendsTheConnectionsParametersAndTheTokenRequestUsesThem() {
+        String connection = AwsEmulator.uniqueName("rot-conn");
+        knownSecrets.add("old-client-secret-6");
+        events.createConnection(r -> r.name(connection).authorizationType(ConnectionAuthorizationType.OAUTH_CLIENT_CREDENTIALS)
+                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint(tokenUrl()).httpMethod("POST")
+                                .clientParameters(c -> c.clientID("client-6").clientSecret("old-client-secret-6"))
+                                .oAuthHttpParameters(p -> p.bodyParameters(b -> b.key("scope").value("orders.read").isValueSecret(false))
+                                        .headerParameters(h -> h.key("X-Audience").value("orders-api").isValueSecret(false))))
+                        .invocationHttpParameters(p -> p.headerParameters(h -> h.key("X-Team").value("team-a").isValueSecret(false)))));
+        String arn = secret(oauthJson("client-6", "old-client-secret-6"), tags(connection, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, oauthJson("client-6", "new-client-secret-6"));
+        issueTokensFor("client-6", "new-client-secret-6");
+        RotationHandler handler = handler("direct");
+
+        invoke(handler, "setSecret", arn, token);
+        invoke(handler, "testSecret", arn, token);
+
+        JsonObject auth = Json.parseObject(lastUpdateBody(connection)).object("AuthParameters").orElseThrow();
+        JsonObject oauth = auth.object("OAuthParameters").orElseThrow();
+        assertThat(oauth.object("OAuthHttpParameters").orElseThrow().objects("BodyParameters"))
+                .anySatisfy(p -> assertThat(p.string("Key")).contains("scope"));
+        assertThat(oauth.object("OAuthHttpParameters").orElseThrow().objects("HeaderParameters"))
+                .anySatisfy(p -> assertThat(p.string("Value")).contains("orders-api"));
+        assertThat(auth.object("InvocationHttpParameters").orElseThrow().objects("HeaderParameters"))
+                .anySatisfy(p -> assertThat(p.string("Value")).contains("team-a"));
+        assertThat(oauth.string("AuthorizationEndpoint")).contains(tokenUrl());
+        String description = Json.parseObject(lastUpdateBody(connection)).string("Description").orElse("");
+        assertThat(description).as("the owner's text is kept").startsWith("partner API ");
+        assertThat(ConnectionMarker.find(description)).hasValueSatisfying(marker -> {
+            assertThat(marker.namesSource(arn)).isTrue();
+            assertThat(marker.carriesVersion(token)).as("the marker records the version the connection carries").isTrue();
+        });
+        List<LoggedRequest> tokenRequests = tokenEndpoint.findAll(WireMock.postRequestedFor(urlPathEqualTo("/oauth2/token")));
+        assertThat(tokenRequests).hasSize(1);
+        assertThat(tokenRequests.get(0).getBodyAsString()).contains("grant_type=client_credentials").contains("scope=orders.read");
+        assertThat(tokenRequests.get(0).getHeader("X-Audience")).isEqualTo("orders-api");
+        assertThat(tokenStages(new StagedRotation(connection, arn, token))).containsExactly("AWSPENDING");
+    }
+
+    // ------------------------------------------------------------------ what rotation sends to EventBridge (#13 §2)
+
+    @Test
+    void concurrentModificationIsRetriedAndNeverRollsBack() {
+        StagedRotation rotation = apiKeyRotation("old-key-0031", "new-key-0031", null);
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
+                .inScenario("conflict").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("settled")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"ConcurrentModificationException\",\"message\":\"another update is in progress\"}")));
+
+        invoke(handler("none"), "setSecret", rotation);
+
+        assertThat(updateBodies(rotation.connection())).hasSize(2);
+        assertThat(lastUpdateBody(rotation.connection()).contains("new-key-0031")).isTrue();
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationFailed\""));
+    }
+
+    @Test
+    void testStateRoleLackingAPermissionIsConfigurationNotARefusedCredential() {
+        StagedRotation rotation = apiKeyRotation("old-key-0032", "new-key-0032", "https://api.example.com/ping");
+        stubTestState("{\"status\":\"FAILED\",\"error\":\"States.Permissions\",\"cause\":\"User is not authorized to"
+                + " perform: events:RetrieveConnectionCredentials on resource: connection\"}");
+        RotationHandler handler = handler("test-state");
+        invoke(handler, "setSecret", rotation);
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("States.Permissions")
+                .hasMessageContaining("events:RetrieveConnectionCredentials").hasMessageContaining(ROLE_ARN)
+                .hasMessageContaining("AWSPENDING is kept").hasMessageNotContaining("rolled back");
+
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+        assertThat(lastUpdateBody(rotation.connection()).contains("old-key-0032")).as("connection back on AWSCURRENT").isTrue();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+    }
+
+    // ------------------------------------------------------------------ only the secret's own connections (#10.2)
+
+    @Test
+    void connectionThatDoesNotNameTheSecretIsRefusedAndUntouched() {
+        String own = apiKeyConnection("old-key-0033");
+        String foreign = apiKeyConnection("their-key-0033");
+        String otherSecret = secret(apiKeyJson("their-key-0033"), tags(foreign, null, null));
+        String arn = secretNamingItsOwnConnectionsOnly(apiKeyJson("old-key-0033"), tags(own + "," + foreign, null, null), own);
+        String token = startRotation(arn);
+        stagePending(arn, token, apiKeyJson("new-key-0033"));
+        String foreignDescription = events.describeConnection(r -> r.name(foreign)).description();
+
+        for (String step : List.of("setSecret", "testSecret")) {
+            assertThatThrownBy(() -> invoke(handler("none"), step, arn, token))
+                    .isInstanceOf(InvalidRotationException.class).hasMessageContaining("connection " + foreign)
+                    .hasMessageContaining("does not name this secret");
+        }
+
+        assertThat(updateBodies(foreign)).as("nothing is ever written to another secret's connection").isEmpty();
+        assertThat(events.describeConnection(r -> r.name(foreign)).description()).isEqualTo(foreignDescription);
+        assertThat(updateBodies(own)).noneSatisfy(body -> assertThat(body.contains("new-key-0033")).isTrue());
+        assertThat(tokenStages(new StagedRotation(own, arn, token))).containsExactly("AWSPENDING");
+        assertThat(otherSecret).isNotEqualTo(arn);
+    }
+
+    @Test
+    void connectionWithoutAnyMarkerIsRefusedAndUntouched() {
+        String unmarked = apiKeyConnection("old-key-0034");
+        String arn = secretNamingItsOwnConnectionsOnly(apiKeyJson("old-key-0034"), tags(unmarked, null, null));
+        String token = startRotation(arn);
+        stagePending(arn, token, apiKeyJson("new-key-0034"));
+
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("connection " + unmarked);
+
+        assertThat(updateBodies(unmarked)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ Secrets Manager restarts from createSecret (#13 §3)
+
+    @Test
+    void rotationRestartedFromCreateSecretAfterTransientAndConfigurationFailuresCompletes() {
+        String connection = apiKeyConnection("old-key-0035");
+        String arn = secret(apiKeyJson("old-key-0035"), tags(connection, partner.url(), "random"));
+        String oldVersion = currentVersion(arn);
+        String token = startRotation(arn);
+        RotationHandler direct = handler("direct");
+        invoke(direct, "createSecret", arn, token);
+        String pending = pendingJson(arn, token);
+        knownSecrets.add(field(pending, "apiKeyValue"));
+
+        // 1. transient: the partner is down during testSecret.
+        partner.answer(503);
+        invoke(direct, "setSecret", arn, token);
+        assertThatThrownBy(() -> invoke(direct, "testSecret", arn, token)).isInstanceOf(RotationRetryableException.class);
+        // 2. configuration: the TestState role lacks a permission (the operator then switches to direct).
+        stubTestState("{\"status\":\"FAILED\",\"error\":\"Events.ConnectionResource.AccessDenied\",\"cause\":\"denied\"}");
+        RotationHandler testState = handler("test-state");
+        invoke(testState, "createSecret", arn, token);
+        invoke(testState, "setSecret", arn, token);
+        assertThatThrownBy(() -> invoke(testState, "testSecret", arn, token)).isInstanceOf(InvalidRotationException.class);
+
+        // Secrets Manager's retry starts over with the same token: the staged value is kept, never re-minted.
+        partner.accept("x-api-key", field(pending, "apiKeyValue"));
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            invoke(direct, step, arn, token);
+        }
+        assertThat(pendingJson(arn, token).equals(pending)).as("one value per token").isTrue();
+        assertRotated(arn, token, oldVersion);
+    }
+
+    @Test
+    void rotationRestartedFromCreateSecretAfterARollbackChangesNothing() {
+        StagedRotation rotation = apiKeyRotation("old-key-0036", "bad-key-0036", partner.url());
+        String oldVersion = currentVersion(rotation.arn());
+        partner.accept("x-api-key", "old-key-0036");
+        RotationHandler handler = handler("direct");
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation)).isInstanceOf(RotationFailedException.class);
+        int updates = updateBodies(rotation.connection()).size();
+
+        assertThatThrownBy(() -> invoke(handler, "createSecret", rotation))
+                .isInstanceOf(InvalidRotationException.class).hasMessageContaining("not AWSPENDING");
+
+        assertThat(updateBodies(rotation.connection())).hasSize(updates);
+        assertThat(currentVersion(rotation.arn())).isEqualTo(oldVersion);
+        assertNoPending(rotation.arn());
+    }
+
+    @Test
+    void pendingGeneratorRestartedBeforeAndAfterTheOperatorStagesTheValue() {
+        String connection = apiKeyConnection("old-key-0037");
+        String arn = secret(apiKeyJson("old-key-0037"), tags(connection, null, "pending"));
+        String token = startRotation(arn);
+        RotationHandler handler = handler("none");
+        assertThatThrownBy(() -> invoke(handler, "createSecret", arn, token)).isInstanceOf(InvalidRotationException.class);
+        assertThatThrownBy(() -> invoke(handler, "createSecret", arn, token)).isInstanceOf(InvalidRotationException.class);
+
+        stagePending(arn, token, apiKeyJson("new-key-0037"));
+        invoke(handler, "createSecret", arn, token);
+        invoke(handler, "setSecret", arn, token);
+
+        assertThat(field(pendingJson(arn, token), "apiKeyValue").equals("new-key-0037")).isTrue();
+        assertThat(lastUpdateBody(connection).contains("new-key-0037")).isTrue();
+    }
+
+    // ------------------------------------------------------------------ secret deleted mid-rotation (#10.7)
+
+    @Test
+    void secretDeletedBetweenSetSecretAndTestSecretNamesWhatTheConnectionCarries() {
+        StagedRotation rotation = apiKeyRotation("old-key-0038", "new-key-0038", null);
+        RotationHandler handler = handler("none");
+        invoke(handler, "setSecret", rotation);
+        int updates = updateBodies(rotation.connection()).size();
+        secrets.deleteSecret(r -> r.secretId(rotation.arn()).recoveryWindowInDays(7L));
+
+        assertThatThrownBy(() -> invoke(handler, "testSecret", rotation))
+                .isInstanceOf(RotationException.class).hasMessageContaining("scheduled for deletion")
+                .hasMessageContaining("connection " + rotation.connection())
+                .hasMessageContaining("carries the unproven pending credential (version " + rotation.token() + ")")
+                .hasMessageNotContaining("new-key-0038").hasMessageNotContaining("old-key-0038");
+
+        assertThat(updateBodies(rotation.connection())).as("nothing readable to restore from").hasSize(updates);
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationFailed\"")
+                .contains("\"Connection\":\"" + rotation.connection() + "\""));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private RotationHandler handler(String testMode) {
@@ -581,9 +839,32 @@ class RotationHandlerTest {
     }
 
     private String secret(String json, Map<String, String> tags) {
+        return secretNamingItsOwnConnectionsOnly(json, tags, tags.get("stepconnect:connection").split(","));
+    }
+
+    /** A secret whose tag names {@code tags}' connections, of which only {@code adopted} name it as their source. */
+    private String secretNamingItsOwnConnectionsOnly(String json, Map<String, String> tags, String... adopted) {
         rememberSecretValues(json);
         List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
+        String arn = secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
+        for (String connection : adopted) {
+            adopt(connection, arn);
+        }
+        return arn;
+    }
+
+    /**
+     * The connection owner's one command (docs/rotation.md): the Description marker names the secret as the
+     * connection's source, which is what lets rotation write to it. Sent straight to the emulator, not
+     * through the recording front, so the tests' UpdateConnection records are rotation's alone.
+     */
+    private void adopt(String connection, String secretArn) {
+        boolean exists = events.listConnections(r -> r.namePrefix(connection)).connections().stream()
+                .anyMatch(c -> c.name().equals(connection));
+        if (exists) {
+            String marker = new ConnectionMarker(null, null, null, null).carrying(secretArn, currentVersion(secretArn)).render();
+            events.updateConnection(r -> r.name(connection).description("partner API " + marker));
+        }
     }
 
     private String startRotation(String arn) {
@@ -605,6 +886,22 @@ class RotationHandlerTest {
     }
 
     private record StagedRotation(String connection, String arn, String token) {
+    }
+
+    /** An OAuth secret feeding one new connection, with a rotation started and {@code newSecret} staged. */
+    private StagedRotation oauthRotation(String clientId, String oldSecret, String newSecret) {
+        String connection = oauthConnection(clientId, oldSecret);
+        String arn = secret(oauthJson(clientId, oldSecret), tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        stagePending(arn, token, oauthJson(clientId, newSecret));
+        return new StagedRotation(connection, arn, token);
+    }
+
+    /** DescribeConnection's answer for the rotation's connection while it is UPDATING (it follows the secret). */
+    private String updatingConnection(StagedRotation rotation) {
+        String marker = new ConnectionMarker(null, null, null, null).carrying(rotation.arn(), currentVersion(rotation.arn())).render();
+        return Json.write(Map.of("Name", rotation.connection(), "ConnectionArn", "arn:aws:events:us-east-1:123456789012:connection/"
+                + rotation.connection() + "/x", "ConnectionState", "UPDATING", "AuthorizationType", "API_KEY", "Description", marker));
     }
 
     private static String apiKeyJson(String value) {
@@ -646,9 +943,31 @@ class RotationHandlerTest {
         knownSecrets.add(clientSecret);
         String name = AwsEmulator.uniqueName("rot-conn");
         events.createConnection(r -> r.name(name).authorizationType(ConnectionAuthorizationType.OAUTH_CLIENT_CREDENTIALS)
-                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint("https://auth.example.com/token")
+                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint(tokenUrl())
                         .httpMethod("POST").clientParameters(c -> c.clientID(clientId).clientSecret(clientSecret)))));
         return name;
+    }
+
+    private String tokenUrl() {
+        return "http://127.0.0.1:" + tokenEndpoint.port() + "/oauth2/token";
+    }
+
+    private String oauthJson(String clientId, String clientSecret) {
+        return "{\"clientId\":\"" + clientId + "\",\"clientSecret\":\"" + clientSecret + "\",\"authorizationEndpoint\":\""
+                + tokenUrl() + "\"}";
+    }
+
+    /** The identity provider: a token for {@code clientId}/{@code clientSecret} sent as HTTP Basic, invalid_client otherwise. */
+    private void issueTokensFor(String clientId, String clientSecret) {
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token")).atPriority(9)
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}")));
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token")).atPriority(1)
+                .withHeader("Authorization", equalTo("Basic " + Base64.getEncoder().encodeToString(
+                        (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8))))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"issued-token-7f3a9c\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+        knownSecrets.add("issued-token-7f3a9c");
     }
 
     private void stubTestState(String body) {

@@ -54,7 +54,9 @@ public final class MotoServer implements AutoCloseable {
         MotoServer server = new MotoServer(URI.create("http://127.0.0.1:" + port), process);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         waitUntilAnswering(server.uri, process, logFile);
-        post(server.uri.resolve("/moto-api/config"), "{\"stepfunctions\":{\"execute_state_machine\":true}}");
+        // Lambda functions (the stand-in rotation function RotationStart names) are "invoked" without Docker.
+        post(server.uri.resolve("/moto-api/config"),
+                "{\"stepfunctions\":{\"execute_state_machine\":true},\"lambda\":{\"use_docker\":false}}");
         return server;
     }
 
