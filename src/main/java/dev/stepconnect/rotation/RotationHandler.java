@@ -77,6 +77,13 @@ public final class RotationHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
+        // Credentials read during this step stay masked at least until it ends.
+        try (Redaction.Scope step = Redaction.open()) {
+            handleScoped(input, context);
+        }
+    }
+
+    private void handleScoped(InputStream input, Context context) {
         RotationEvent event;
         try {
             event = RotationEvent.parse(Json.parseObject(input));
