@@ -2,8 +2,12 @@ package dev.stepconnect.connection;
 
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
+import dev.stepconnect.credentials.CredentialOptIn;
 import dev.stepconnect.credentials.CredentialSecrets;
 import dev.stepconnect.credentials.InvalidCredentialException;
+import dev.stepconnect.log.Redaction;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -12,7 +16,10 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
-/** The user's credentials secrets: reading a credential, and the rotation link tag. */
+/**
+ * The user's credentials secrets: reading a credential, and the rotation link tag. Only secrets their
+ * owner marked {@code stepconnect:credentials=true} are read or tagged ({@link CredentialOptIn}).
+ */
 public final class CredentialsSecretStore {
     /** Errors that retrying cannot fix: the user must change the secret, its key or the provider's scope. */
     private static final Set<String> UNREADABLE = Set.of("AccessDeniedException", "DecryptionFailure",
@@ -23,8 +30,16 @@ public final class CredentialsSecretStore {
         this.secrets = secrets;
     }
 
-    /** Reads and validates the credential (its secret value is registered for redaction while parsing). */
+    /**
+     * Reads and validates the credential (its secret value is registered for redaction while parsing).
+     * The secret must carry the owner's opt-in tag; without it nothing is read.
+     */
     public Credential read(String secretId, AuthorizationType expected) {
+        try {
+            CredentialOptIn.require(secretId, tagsOf(secretId));
+        } catch (InvalidCredentialException e) {
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
+        }
         GetSecretValueResponse response;
         try {
             response = secrets.getSecretValue(r -> r.secretId(secretId));
@@ -35,9 +50,12 @@ public final class CredentialsSecretStore {
             if (e.awsErrorDetails() == null || !UNREADABLE.contains(e.awsErrorDetails().errorCode())) {
                 throw e;
             }
+            // GetSecretValue carries no credential: AWS's text (which permission is missing) is safe and useful.
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": cannot read secret '"
-                    + secretId + "': " + e.awsErrorDetails().errorCode() + " (" + e.awsErrorDetails().errorMessage()
-                    + "); check ConnectionCredentialsSecretNames and ConnectionKmsKeyArn of the StepConnect stack");
+                    + secretId + "': " + e.awsErrorDetails().errorCode() + " ("
+                    + Redaction.scrub(e.awsErrorDetails().errorMessage()) + "); the secret is tagged "
+                    + CredentialOptIn.TAG + "=" + CredentialOptIn.VALUE + ", so check ConnectionCredentialsSecretNames and"
+                    + " ConnectionKmsKeyArn of the StepConnect stack");
         }
         if (response.secretString() == null) {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId
@@ -52,22 +70,32 @@ public final class CredentialsSecretStore {
 
     /** Adds {@code connectionName} to the secret's rotation tag, keeping the names already there. */
     public void link(String secretId, String connectionName) {
-        Optional<String> current = currentLink(secretId);
+        Map<String, String> tags = tagsOf(secretId);
+        try {
+            CredentialOptIn.require(secretId, tags);
+        } catch (InvalidCredentialException e) {
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
+        }
+        Optional<String> current = Optional.ofNullable(tags.get(RotationLink.TAG));
         String updated = RotationLink.add(current, connectionName);
         if (!current.equals(Optional.of(updated))) {
             secrets.tagResource(r -> r.secretId(secretId).tags(Tag.builder().key(RotationLink.TAG).value(updated).build()));
         }
     }
 
-    /** Removes {@code connectionName} from the rotation tag; a secret that is gone has nothing to unlink. */
+    /**
+     * Removes {@code connectionName} from the rotation tag; a secret that is gone, or whose owner has
+     * withdrawn the opt-in tag, is not touched.
+     */
     public void unlink(String secretId, String connectionName) {
-        Optional<String> current;
+        Map<String, String> tags;
         try {
-            current = currentLink(secretId);
-        } catch (ResourceNotFoundException e) {
+            tags = tagsOf(secretId);
+        } catch (InvalidPropertyException e) {
             return;
         }
-        if (current.isEmpty()) {
+        Optional<String> current = Optional.ofNullable(tags.get(RotationLink.TAG));
+        if (current.isEmpty() || !CredentialOptIn.isOptedIn(tags)) {
             return;
         }
         Optional<String> updated = RotationLink.remove(current, connectionName);
@@ -81,10 +109,27 @@ public final class CredentialsSecretStore {
         }
     }
 
-    private Optional<String> currentLink(String secretId) {
-        return secrets.describeSecret(r -> r.secretId(secretId)).tags().stream()
-                .filter(tag -> RotationLink.TAG.equals(tag.key()))
-                .map(Tag::value)
-                .findFirst();
+    /**
+     * The secret's tags. A secret that is missing or that StepConnect's role may not describe fails
+     * with a message naming both possibilities: under the opt-in IAM condition they look alike.
+     */
+    private Map<String, String> tagsOf(String secretId) {
+        try {
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (Tag tag : secrets.describeSecret(r -> r.secretId(secretId)).tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+            return tags;
+        } catch (ResourceNotFoundException e) {
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": "
+                    + CredentialOptIn.unreadable(secretId, "ResourceNotFoundException"));
+        } catch (SecretsManagerException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (!"AccessDeniedException".equals(code)) {
+                throw e;
+            }
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": "
+                    + CredentialOptIn.unreadable(secretId, code));
+        }
     }
 }

@@ -582,7 +582,9 @@ class RotationHandlerTest {
 
     private String secret(String json, Map<String, String> tags) {
         rememberSecretValues(json);
-        List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        Map<String, String> withOptIn = new HashMap<>(tags);
+        withOptIn.putIfAbsent("stepconnect:credentials", "true");
+        List<Tag> tagList = withOptIn.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
     }
 
