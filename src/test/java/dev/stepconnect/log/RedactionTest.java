@@ -2,9 +2,7 @@ package dev.stepconnect.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stepconnect.json.Json;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.stepconnect.testing.CredentialForms;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,33 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class RedactionTest {
 
-    /** Every form an echo of {@code value} can take: raw, JSON-escaped once and twice, \\u-escaped, URL-encoded. */
     static List<String> formsOf(String value) {
-        String once = jsonEscaped(value);
-        String twice = jsonEscaped(once);
-        return List.of(value, once, twice, unicodeEscaped(value, false), unicodeEscaped(value, true),
-                jsonEscaped(unicodeEscaped(value, false)), URLEncoder.encode(value, StandardCharsets.UTF_8),
-                URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+        return CredentialForms.formsOf(value);
     }
 
     static String jsonEscaped(String value) {
-        String quoted = Json.write(List.of(value));
-        return quoted.substring(2, quoted.length() - 2);
-    }
-
-    /** Every non-alphanumeric character (or every character, {@code all}) as a \\uXXXX escape, hex in mixed case. */
-    static String unicodeEscaped(String value, boolean all) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (all || !Character.isLetterOrDigit(c) || c > 0x7f) {
-                String hex = String.format("%04x", (int) c);
-                out.append("\\u").append(i % 2 == 0 ? hex : hex.toUpperCase());
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return CredentialForms.jsonEscaped(value);
     }
 
     @Test
