@@ -64,7 +64,9 @@ public final class CredentialsSecretStore {
         try {
             return CredentialSecrets.parse(response.secretString(), expected);
         } catch (InvalidCredentialException e) {
-            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
+            // Names the secret, the key and the rule; never the value.
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId
+                    + "': " + e.getMessage());
         }
     }
 

@@ -417,7 +417,8 @@ class ConnectionProviderHandlerTest {
 
         assertFailedCreate(answer);
         assertThat(answer.string("Reason").orElseThrow())
-                .isEqualTo("CredentialsSecretArn: the credentials secret holds a BASIC credential, expected API_KEY");
+                .isEqualTo("CredentialsSecretArn: secret '" + secretArn + "': the credentials secret holds a BASIC credential,"
+                        + " expected API_KEY");
         assertThat(describe(name)).isEmpty();
     }
 

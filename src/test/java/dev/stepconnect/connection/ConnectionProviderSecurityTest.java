@@ -158,7 +158,7 @@ class ConnectionProviderSecurityTest {
             JsonObject answer = invoke(handler(stub.clients()), event("Create", null, properties));
 
             assertThat(answer.string("Status")).contains("FAILED");
-            assertThat(answer.string("Reason").orElseThrow()).startsWith("CredentialsSecretArn: ")
+            assertThat(answer.string("Reason").orElseThrow()).startsWith("CredentialsSecretArn: secret '" + secretArn + "'")
                     .contains("'password'").contains("':'").doesNotContain(refused);
             assertThat(stub.requests("CreateConnection")).isEmpty();
         }
