@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class CredentialFieldsTest {
-    /** The API model's AuthHeaderParameters[Sensitive] pattern, verbatim (botocore events 2015-10-07 service-2.json). */
+    /** The API model's AuthHeaderParameters[Sensitive] pattern, verbatim (botocore 1.43.11, events 2015-10-07 service-2.json; the SDK jar ships no model). */
     private static final Pattern AWS_PATTERN = Pattern.compile("^[ \\t]*[^\\x00-\\x1F:\\x7F]+([ \\t]+[^\\x00-\\x1F:\\x7F]+)*[ \\t]*$");
 
     @Test
