@@ -50,6 +50,13 @@ public final class CustomResourceRunner {
     }
 
     public void run(InputStream input, Context context) {
+        // Credentials read during this invocation stay masked at least until it (and its worker) ends.
+        try (Redaction.Scope invocation = Redaction.open()) {
+            runScoped(input, context);
+        }
+    }
+
+    private void runScoped(InputStream input, Context context) {
         long started = System.nanoTime();
         Deadline lambdaDeadline = Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), clock);
         ParsedEvent parsed = readEvent(input);
@@ -84,7 +91,14 @@ public final class CustomResourceRunner {
         }
     }
 
+    /** The worker may outlive the invocation (stuck AWS call): it holds its own redaction scope. */
     private void process(Invocation invocation) {
+        try (Redaction.Scope worker = Redaction.open()) {
+            processScoped(invocation);
+        }
+    }
+
+    private void processScoped(Invocation invocation) {
         JsonObject event = invocation.parsed().event();
         ResponseTarget target = invocation.target();
         CustomResourceRequest request = null;

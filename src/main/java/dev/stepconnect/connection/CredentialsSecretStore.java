@@ -3,8 +3,12 @@ package dev.stepconnect.connection;
 import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
+import dev.stepconnect.credentials.CredentialOptIn;
 import dev.stepconnect.credentials.CredentialSecrets;
 import dev.stepconnect.credentials.InvalidCredentialException;
+import dev.stepconnect.log.Redaction;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -13,7 +17,10 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
-/** The user's credentials secrets: reading a credential, and the rotation link tag. */
+/**
+ * The user's credentials secrets: reading a credential, and the rotation link tag. Only secrets their
+ * owner marked {@code stepconnect:credentials=true} are read or tagged ({@link CredentialOptIn}).
+ */
 public final class CredentialsSecretStore {
     /** Errors that retrying cannot fix: the user must change the secret, its key or the provider's scope. */
     private static final Set<String> UNREADABLE = Set.of("AccessDeniedException", "DecryptionFailure",
@@ -24,8 +31,16 @@ public final class CredentialsSecretStore {
         this.secrets = secrets;
     }
 
-    /** Reads and validates the credential (its secret value is registered for redaction while parsing). */
+    /**
+     * Reads and validates the credential (its secret value is registered for redaction while parsing).
+     * The secret must carry the owner's opt-in tag; without it nothing is read.
+     */
     public Credential read(String secretId, AuthorizationType expected) {
+        try {
+            CredentialOptIn.require(secretId, tagsOf(secretId));
+        } catch (InvalidCredentialException e) {
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
+        }
         GetSecretValueResponse response;
         try {
             response = secrets.getSecretValue(r -> r.secretId(secretId));
@@ -36,9 +51,12 @@ public final class CredentialsSecretStore {
             if (!UNREADABLE.contains(AwsErrors.code(e))) {
                 throw e;
             }
+            // GetSecretValue carries no credential: AWS's text (which permission is missing) is safe and useful.
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": cannot read secret '"
-                    + secretId + "': " + AwsErrors.code(e) + " (" + e.awsErrorDetails().errorMessage()
-                    + "); check ConnectionCredentialsSecretNames and ConnectionKmsKeyArn of the StepConnect stack");
+                    + secretId + "': " + AwsErrors.code(e) + " ("
+                    + Redaction.scrub(e.awsErrorDetails().errorMessage()) + "); the secret is tagged "
+                    + CredentialOptIn.TAG + "=" + CredentialOptIn.VALUE + ", so check ConnectionCredentialsSecretNames and"
+                    + " ConnectionKmsKeyArn of the StepConnect stack");
         }
         if (response.secretString() == null) {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId
@@ -47,28 +65,40 @@ public final class CredentialsSecretStore {
         try {
             return CredentialSecrets.parse(response.secretString(), expected);
         } catch (InvalidCredentialException e) {
-            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
+            // Names the secret, the key and the rule; never the value.
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId
+                    + "': " + e.getMessage());
         }
     }
 
     /** Adds {@code connectionName} to the secret's rotation tag, keeping the names already there. */
     public void link(String secretId, String connectionName) {
-        Optional<String> current = currentLink(secretId);
+        Map<String, String> tags = tagsOf(secretId);
+        try {
+            CredentialOptIn.require(secretId, tags);
+        } catch (InvalidCredentialException e) {
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
+        }
+        Optional<String> current = Optional.ofNullable(tags.get(RotationLink.TAG));
         String updated = RotationLink.add(current, connectionName);
         if (!current.equals(Optional.of(updated))) {
             secrets.tagResource(r -> r.secretId(secretId).tags(Tag.builder().key(RotationLink.TAG).value(updated).build()));
         }
     }
 
-    /** Removes {@code connectionName} from the rotation tag; a secret that is gone has nothing to unlink. */
+    /**
+     * Removes {@code connectionName} from the rotation tag; a secret that is gone, or whose owner has
+     * withdrawn the opt-in tag, is not touched.
+     */
     public void unlink(String secretId, String connectionName) {
-        Optional<String> current;
+        Map<String, String> tags;
         try {
-            current = currentLink(secretId);
-        } catch (ResourceNotFoundException e) {
+            tags = tagsOf(secretId);
+        } catch (InvalidPropertyException e) {
             return;
         }
-        if (current.isEmpty()) {
+        Optional<String> current = Optional.ofNullable(tags.get(RotationLink.TAG));
+        if (current.isEmpty() || !CredentialOptIn.isOptedIn(tags)) {
             return;
         }
         Optional<String> updated = RotationLink.remove(current, connectionName);
@@ -82,10 +112,27 @@ public final class CredentialsSecretStore {
         }
     }
 
-    private Optional<String> currentLink(String secretId) {
-        return secrets.describeSecret(r -> r.secretId(secretId)).tags().stream()
-                .filter(tag -> RotationLink.TAG.equals(tag.key()))
-                .map(Tag::value)
-                .findFirst();
+    /**
+     * The secret's tags. A secret that is missing or that StepConnect's role may not describe fails
+     * with a message naming both possibilities: under the opt-in IAM condition they look alike.
+     */
+    private Map<String, String> tagsOf(String secretId) {
+        try {
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (Tag tag : secrets.describeSecret(r -> r.secretId(secretId)).tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+            return tags;
+        } catch (ResourceNotFoundException e) {
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": "
+                    + CredentialOptIn.unreadable(secretId, "ResourceNotFoundException"));
+        } catch (SecretsManagerException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (!"AccessDeniedException".equals(code)) {
+                throw e;
+            }
+            throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": "
+                    + CredentialOptIn.unreadable(secretId, code));
+        }
     }
 }

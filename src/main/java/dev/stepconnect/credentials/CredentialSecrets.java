@@ -56,10 +56,11 @@ public final class CredentialSecrets {
                     + expected);
         }
         return switch (type) {
-            case API_KEY -> new Credential.ApiKey(required(json, API_KEY_NAME, type), required(json, API_KEY_VALUE, type));
-            case BASIC -> new Credential.Basic(required(json, USERNAME, type), required(json, PASSWORD, type));
-            case OAUTH_CLIENT_CREDENTIALS -> new Credential.OAuthClientCredentials(required(json, CLIENT_ID, type),
-                    required(json, CLIENT_SECRET, type), authorizationEndpoint(json), httpMethod(json));
+            case API_KEY -> new Credential.ApiKey(credentialField(json, API_KEY_NAME, type),
+                    credentialField(json, API_KEY_VALUE, type));
+            case BASIC -> new Credential.Basic(credentialField(json, USERNAME, type), credentialField(json, PASSWORD, type));
+            case OAUTH_CLIENT_CREDENTIALS -> new Credential.OAuthClientCredentials(credentialField(json, CLIENT_ID, type),
+                    credentialField(json, CLIENT_SECRET, type), authorizationEndpoint(json), httpMethod(json));
         };
     }
 
@@ -109,21 +110,43 @@ public final class CredentialSecrets {
                 + "apiKeyName/apiKeyValue, username/password or clientId/clientSecret/authorizationEndpoint)");
     }
 
+    /**
+     * Registers every secret part, whatever its JSON type, before anything else can fail: a number
+     * ({@code "apiKeyValue": 918273645501}) is sent to EventBridge as its digits, so its digits are masked.
+     */
     private static void registerSecretValues(JsonObject json) {
         for (String key : new String[] {API_KEY_VALUE, PASSWORD, CLIENT_SECRET}) {
             Object value = json.raw(key);
-            if (value instanceof String s) {
-                Redaction.register(s);
+            if (value instanceof String || value instanceof Number) {
+                Redaction.register(text(value));
+            }
+            if (value instanceof java.math.BigDecimal decimal) {
+                Redaction.register(decimal.toString());
             }
         }
     }
 
+    /** A string, or a number as its plain digits (never exponent notation); other JSON types are refused. */
     private static String stringField(JsonObject json, String key) {
-        try {
-            return json.string(key).orElse(null);
-        } catch (JsonException e) {
-            throw new InvalidCredentialException("the credentials secret's '" + key + "' must be a string");
+        Object value = json.raw(key);
+        if (value == null) {
+            return null;
         }
+        if (value instanceof String || value instanceof Number) {
+            return text(value);
+        }
+        throw new InvalidCredentialException("the credentials secret's '" + key + "' must be a string");
+    }
+
+    private static String text(Object value) {
+        return value instanceof java.math.BigDecimal decimal ? decimal.toPlainString() : String.valueOf(value);
+    }
+
+    /** A required credential field that EventBridge will accept ({@link CredentialFields}). */
+    private static String credentialField(JsonObject json, String key, AuthorizationType type) {
+        String value = required(json, key, type);
+        CredentialFields.check(key, value);
+        return value;
     }
 
     private static String required(JsonObject json, String key, AuthorizationType type) {

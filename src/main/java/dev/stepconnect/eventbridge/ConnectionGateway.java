@@ -47,7 +47,10 @@ public final class ConnectionGateway {
         }
     }
 
-    /** Creates the connection; returns its ARN. */
+    /**
+     * Creates the connection; returns its ARN. An AWS error arrives as its own modeled type without
+     * AWS's text ({@link AwsErrors#withoutText}): the request carried the credential.
+     */
     public String create(ConnectionSpec spec) {
         CreateConnectionRequest.Builder request = CreateConnectionRequest.builder()
                 .name(spec.name())
@@ -57,14 +60,19 @@ public final class ConnectionGateway {
         if (spec.kmsKeyIdentifier() != null) {
             request.kmsKeyIdentifier(spec.kmsKeyIdentifier());
         }
-        CreateConnectionResponse response = events.createConnection(request.build());
-        return response.connectionArn();
+        try {
+            CreateConnectionResponse response = events.createConnection(request.build());
+            return response.connectionArn();
+        } catch (AwsServiceException e) {
+            throw AwsErrors.withoutText(e, "CreateConnection");
+        }
     }
 
     /**
      * Replaces everything StepConnect owns on the connection: credential, description, invocation and
      * OAuth HTTP parameters, KMS key. Parameters are always re-sent, because a connection keeps no
-     * parameter that an update leaves out only by accident of EventBridge's merge rules.
+     * parameter that an update leaves out only by accident of EventBridge's merge rules. An AWS error
+     * arrives without AWS's text ({@link AwsErrors#withoutText}): the request carried the credential.
      */
     public void update(ConnectionSpec spec) {
         UpdateConnectionRequest.Builder request = UpdateConnectionRequest.builder()
@@ -75,7 +83,11 @@ public final class ConnectionGateway {
         if (spec.kmsKeyIdentifier() != null) {
             request.kmsKeyIdentifier(spec.kmsKeyIdentifier());
         }
-        events.updateConnection(request.build());
+        try {
+            events.updateConnection(request.build());
+        } catch (AwsServiceException e) {
+            throw AwsErrors.withoutText(e, "UpdateConnection");
+        }
     }
 
     /**

@@ -55,8 +55,14 @@ public final class Log {
     }
 
     private static Object scrubValue(Object value) {
-        if (value == null || value instanceof Number || value instanceof Boolean) {
+        if (value == null || value instanceof Boolean) {
             return value;
+        }
+        if (value instanceof Number number) {
+            // A credential may be a JSON number: its digits are masked like any other form.
+            String digits = String.valueOf(number);
+            String scrubbed = Redaction.scrub(digits);
+            return scrubbed.equals(digits) ? number : scrubbed;
         }
         return Redaction.scrub(String.valueOf(value));
     }

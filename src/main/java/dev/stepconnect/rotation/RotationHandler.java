@@ -12,6 +12,7 @@ import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonException;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
+import dev.stepconnect.log.Redaction;
 import dev.stepconnect.metrics.Metrics;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,6 +87,13 @@ public final class RotationHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
+        // Credentials read during this step stay masked at least until it ends.
+        try (Redaction.Scope step = Redaction.open()) {
+            handleScoped(input, context);
+        }
+    }
+
+    private void handleScoped(InputStream input, Context context) {
         RotationEvent event;
         try {
             event = RotationEvent.parse(Json.parseObject(input));

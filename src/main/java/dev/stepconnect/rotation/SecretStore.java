@@ -1,15 +1,20 @@
 package dev.stepconnect.rotation;
 
+import dev.stepconnect.aws.AwsErrors;
+import dev.stepconnect.credentials.CredentialOptIn;
+import dev.stepconnect.credentials.InvalidCredentialException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /** The rotated secret's versions and staging labels, through Secrets Manager. */
@@ -20,16 +25,31 @@ public final class SecretStore {
         this.secrets = secrets;
     }
 
+    /**
+     * The secret's labels and tags. Only a secret its owner marked {@code stepconnect:credentials=true}
+     * is rotated ({@link CredentialOptIn}); any other fails before anything is read or written.
+     */
     public SecretSnapshot describe(String secretId) {
         DescribeSecretResponse response;
         try {
             response = secrets.describeSecret(r -> r.secretId(secretId));
         } catch (ResourceNotFoundException e) {
-            throw new InvalidRotationException("secret " + secretId + " does not exist");
+            throw new InvalidRotationException(CredentialOptIn.unreadable(secretId, "ResourceNotFoundException"));
+        } catch (SecretsManagerException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (!"AccessDeniedException".equals(code)) {
+                throw e;
+            }
+            throw new InvalidRotationException(CredentialOptIn.unreadable(secretId, code));
         }
         Map<String, String> tags = new LinkedHashMap<>();
         for (Tag tag : response.tags()) {
             tags.put(tag.key(), tag.value());
+        }
+        try {
+            CredentialOptIn.require(response.arn() == null ? secretId : response.arn(), tags);
+        } catch (InvalidCredentialException e) {
+            throw new InvalidRotationException(e.getMessage());
         }
         Map<String, List<String>> stages = new LinkedHashMap<>(response.versionIdsToStages());
         return new SecretSnapshot(response.arn(), response.name(), Boolean.TRUE.equals(response.rotationEnabled()),
@@ -72,6 +92,9 @@ public final class SecretStore {
             secrets.putSecretValue(request.build());
         } catch (ResourceExistsException e) {
             // Another invocation stored a value for this token first; the caller re-reads it.
+        } catch (AwsServiceException e) {
+            // The request carried the new credential: AWS's text may quote it.
+            throw AwsErrors.withoutText(e, "PutSecretValue");
         }
     }
 

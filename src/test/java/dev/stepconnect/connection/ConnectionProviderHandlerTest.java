@@ -418,7 +418,8 @@ class ConnectionProviderHandlerTest {
 
         assertFailedCreate(answer);
         assertThat(answer.string("Reason").orElseThrow())
-                .isEqualTo("CredentialsSecretArn: the credentials secret holds a BASIC credential, expected API_KEY");
+                .isEqualTo("CredentialsSecretArn: secret '" + secretArn + "': the credentials secret holds a BASIC credential,"
+                        + " expected API_KEY");
         assertThat(describe(name)).isEmpty();
     }
 
@@ -562,7 +563,8 @@ class ConnectionProviderHandlerTest {
         String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
         String name = AwsEmulator.uniqueName("sc-long");
         try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
-            stub.fail("CreateConnection", 400, "ValidationException", "parameter rejected: " + "z".repeat(9000));
+            // DescribeConnection carries no credential, so its error text is quoted (scrubbed) in the Reason.
+            stub.fail("DescribeConnection", 400, "ValidationException", "parameter rejected: " + "z".repeat(9000));
             stub.proxyUnmatchedTo(AwsEmulator.endpoint());
 
             JsonObject answer = invoke(handler(stub.clients()),
@@ -720,8 +722,10 @@ class ConnectionProviderHandlerTest {
         };
     }
 
+    /** A credentials secret its owner opted in (stepconnect:credentials=true). */
     private String createSecret(String secretString) {
-        return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("sc-cred")).secretString(secretString)).arn();
+        return secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("sc-cred")).secretString(secretString)
+                .tags(Tag.builder().key("stepconnect:credentials").value("true").build())).arn();
     }
 
     private void putSecretValue(String secretArn, String secretString) {

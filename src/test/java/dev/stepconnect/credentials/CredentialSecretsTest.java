@@ -62,4 +62,18 @@ class CredentialSecretsTest {
         assertThat(json.raw("authorizationType")).isEqualTo("API_KEY");
         assertThat(CredentialSecrets.parse(written)).isEqualTo(new Credential.ApiKey("x-api-key", "new-value"));
     }
+
+    @Test
+    void aNumberIsUsedAsItsDigitsAndRegisteredForMasking() {
+        Credential credential = CredentialSecrets.parse("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":918273645501}");
+        assertThat(credential).isEqualTo(new Credential.ApiKey("x-api-key", "918273645501"));
+        assertThat(Redaction.scrub("echo: {\"ApiKeyValue\":\"918273645501\"}")).doesNotContain("918273645501");
+        Credential decimal = CredentialSecrets.parse("{\"username\":\"svc\",\"password\":31415.926535000}");
+        assertThat(decimal.secretValue()).isEqualTo("31415.926535000");
+        assertThat(Redaction.scrub("password 31415.926535000")).doesNotContain("31415.926535000");
+        assertThatThrownBy(() -> CredentialSecrets.parse("{\"username\":\"svc\",\"password\":true}"))
+                .hasMessageContaining("'password' must be a string");
+        assertThatThrownBy(() -> CredentialSecrets.parse("{\"username\":\"svc\",\"password\":{\"v\":\"nested-secret\"}}"))
+                .hasMessageContaining("'password' must be a string").hasMessageNotContaining("nested-secret");
+    }
 }

@@ -155,8 +155,10 @@ public final class LocalStory {
         heading("Connection setup: Custom::EventBridgeConnection from a credentials secret");
         String firstKey = newApiKey();
         partner.issue(firstKey);
+        // The owner opts the secret in: StepConnect reads and tags only secrets marked stepconnect:credentials=true.
         String secretArn = secrets.createSecret(r -> r.name("stepconnect-demo/partner-" + runId)
-                .secretString(apiKeySecret(firstKey))).arn();
+                .secretString(apiKeySecret(firstKey))
+                .tags(Tag.builder().key("stepconnect:credentials").value("true").build())).arn();
         say("stored the partner's API key in Secrets Manager: " + secretArn);
 
         JsonObject response = customResource(env, cloudFormation, "connection-create.json", connectionName, secretArn);

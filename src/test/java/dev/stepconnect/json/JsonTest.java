@@ -40,4 +40,36 @@ class JsonTest {
         assertThat(Json.write(o.asMap())).isEqualTo("{\"a\":\"b\"}");
         assertThat(Json.write(Map.of("k", "v\"q"))).isEqualTo("{\"k\":\"v\\\"q\"}");
     }
+
+    @Test
+    void aDocumentIsExactlyOneJsonValue() {
+        String request = "{\"RequestType\":\"Create\",\"ResourceProperties\":{\"Name\":\"n\"}}";
+        assertThat(Json.parseObject(request).requiredString("RequestType")).isEqualTo("Create");
+        assertThat(Json.parseObject(" \n" + request + " \n\t").requiredString("RequestType")).isEqualTo("Create");
+        for (String bad : new String[] {request + "}}garbage", request + "garbage", request + "}", request + "{}",
+                request + "[]", request + " 1", request + "\"x\"", request + "null", request + "\u0000"}) {
+            assertThatThrownBy(() -> Json.parseObject(bad)).as(bad).isInstanceOf(JsonException.class)
+                    .hasMessageNotContaining("garbage");
+            assertThatThrownBy(() -> Json.parseObject(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))))
+                    .as(bad).isInstanceOf(JsonException.class);
+        }
+        assertThatThrownBy(() -> Json.parseObject(new ByteArrayInputStream(new byte[0])))
+                .isInstanceOf(JsonException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void aRepeatedKeyIsRefusedRatherThanResolvedSilently() {
+        assertThatThrownBy(() -> Json.parseObject("{\"RequestType\":\"Delete\",\"RequestType\":\"Create\"}"))
+                .isInstanceOf(JsonException.class);
+        assertThatThrownBy(() -> Json.parseObject("{\"o\":{\"k\":1,\"k\":2}}")).isInstanceOf(JsonException.class);
+    }
+
+    @Test
+    void numbersKeepTheirDigits() {
+        JsonObject o = Json.parseObject("{\"i\":918273645501,\"d\":0.10,\"big\":123456789012345678901234567890}");
+        assertThat(String.valueOf(o.raw("i"))).isEqualTo("918273645501");
+        assertThat(o.raw("d")).isInstanceOf(java.math.BigDecimal.class);
+        assertThat(((java.math.BigDecimal) o.raw("d")).toPlainString()).isEqualTo("0.10");
+        assertThat(String.valueOf(o.raw("big"))).isEqualTo("123456789012345678901234567890");
+    }
 }

@@ -845,7 +845,9 @@ class RotationHandlerTest {
     /** A secret whose tag names {@code tags}' connections, of which only {@code adopted} name it as their source. */
     private String secretNamingItsOwnConnectionsOnly(String json, Map<String, String> tags, String... adopted) {
         rememberSecretValues(json);
-        List<Tag> tagList = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        Map<String, String> withOptIn = new HashMap<>(tags);
+        withOptIn.putIfAbsent("stepconnect:credentials", "true");
+        List<Tag> tagList = withOptIn.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         String arn = secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("rot-secret")).secretString(json).tags(tagList)).arn();
         for (String connection : adopted) {
             adopt(connection, arn);

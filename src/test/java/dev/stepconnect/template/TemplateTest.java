@@ -118,4 +118,62 @@ class TemplateTest {
             }
         }
     }
+
+    /**
+     * #10 section 3: every Secrets Manager permission of the functions that read or tag users' credentials
+     * secrets is conditioned on the owner's opt-in tag; only the connections' own managed secrets
+     * ({@code events!connection/*}, written by EventBridge on our behalf) are exempt.
+     */
+    @Test
+    void credentialsSecretPermissionsRequireTheOwnersOptInTag() throws IOException {
+        List<String> lines = templateLines();
+        for (String function : List.of("ConnectionProviderFunction", "RotationFunction")) {
+            List<String> statements = statementsOf(lines, function);
+            assertThat(statements).as(function).isNotEmpty();
+            int conditioned = 0;
+            for (String statement : statements) {
+                if (!statement.contains("secretsmanager:") || statement.contains("secret:events!connection/*")) {
+                    continue;
+                }
+                assertThat(statement).as(function + " statement\n" + statement)
+                        .contains("aws:ResourceTag/stepconnect:credentials: \"true\"");
+                conditioned++;
+            }
+            assertThat(conditioned).as(function).isPositive();
+        }
+        String exampleSecret = String.join("\n", block(lines, "  ExampleCredentialsSecret:"));
+        assertThat(exampleSecret).containsPattern("Key: stepconnect:credentials\\s+Value: \"true\"");
+    }
+
+    /** The policy statements (from one {@code - Sid:} to the next) of the resource {@code logicalId}. */
+    private static List<String> statementsOf(List<String> lines, String logicalId) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : block(lines, "  " + logicalId + ":")) {
+            if (line.trim().startsWith("- Sid:")) {
+                if (current != null) {
+                    statements.add(current.toString());
+                }
+                current = new StringBuilder();
+            }
+            if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        if (current != null) {
+            statements.add(current.toString());
+        }
+        return statements;
+    }
+
+    /** The lines of a top-level resource, from its key to the next resource key at the same indentation. */
+    private static List<String> block(List<String> lines, String key) {
+        int start = lines.indexOf(key);
+        assertThat(start).as(key).isNotNegative();
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).matches("^  [A-Za-z0-9]+:.*")) {
+            end++;
+        }
+        return lines.subList(start, end);
+    }
 }

@@ -30,7 +30,8 @@ public final class AwsJsonStub implements AutoCloseable {
     /** @param targetPrefix the service's X-Amz-Target prefix, e.g. {@code AWSStepFunctions} */
     public AwsJsonStub(String targetPrefix) {
         this.targetPrefix = targetPrefix;
-        this.server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+        this.server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()
+                .extensions(new EchoingError()));
         server.start();
     }
 
@@ -82,6 +83,70 @@ public final class AwsJsonStub implements AutoCloseable {
                 .inScenario(scenario).whenScenarioStateIs("failure-" + times)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", JSON_1_0).withBody(jsonBody)));
         return this;
+    }
+
+    /**
+     * Answers {@code operation} with an AWS error whose message quotes the request the way AWS
+     * validation errors do, and worse: every string value of the request body in a "Value '...' failed to
+     * satisfy constraint" sentence, then the whole request body. Proves that nothing copies AWS error
+     * text of a request that carried a credential.
+     */
+    public AwsJsonStub failEchoingTheRequest(String operation, int status, String errorCode) {
+        server.stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo(target(operation)))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", JSON_1_0)
+                        .withHeader("x-amzn-ErrorType", errorCode).withTransformers(EchoingError.NAME)
+                        .withTransformerParameter("errorCode", errorCode)));
+        return this;
+    }
+
+    /** The marker every echoing error message starts with. */
+    public static final String ECHO_MARKER = "ECHOED-REQUEST";
+
+    private static final class EchoingError implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        static final String NAME = "echoing-error";
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent serveEvent) {
+            String body = serveEvent.getRequest().getBodyAsString();
+            StringBuilder message = new StringBuilder(ECHO_MARKER + ": ");
+            try {
+                collectStrings(dev.stepconnect.json.Json.parseObject(body).asMap(), "", message);
+            } catch (RuntimeException notJson) {
+                // the whole body below is echo enough
+            }
+            message.append(" Request: ").append(body);
+            var original = serveEvent.getResponseDefinition();
+            String code = String.valueOf(original.getTransformerParameters().getString("errorCode"));
+            String json = dev.stepconnect.json.Json.write(java.util.Map.of("__type", code, "message", message.toString()));
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(original).but()
+                    .withBody(json).build();
+        }
+
+        @SuppressWarnings("unchecked")
+        private static void collectStrings(Object value, String path, StringBuilder out) {
+            if (value instanceof java.util.Map<?, ?> map) {
+                map.forEach((k, v) -> collectStrings(v, path + "." + k, out));
+            } else if (value instanceof List<?> list) {
+                for (Object item : list) {
+                    collectStrings(item, path + "[]", out);
+                }
+            } else if (value != null) {
+                out.append("Value '").append(value).append("' at '").append(path)
+                        .append("' failed to satisfy constraint; ");
+            }
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
     }
 
     /** Drops the connection on {@code operation} (a network fault the SDK sees as an IOException). */
