@@ -85,14 +85,15 @@ public final class StepConnect {
      * its own ({@code Resource: *}, endpoint condition only): give the state machine
      * {@code role.withoutPolicyUpdates()} so only these statements apply (docs/cdk.md).
      *
-     * @param grantee          the state machine's role (must accept policy statements)
+     * @param grantee          the state machine's role itself, not its {@code withoutPolicyUpdates()} view
+     *                         (the CDK silently drops grants to that view)
      * @param connection       the connection the task authenticates with
      * @param endpoint         the literal {@code https://} endpoint (or its prefix) the task calls
      * @param method           the HTTP method the task uses
      * @param stateMachineName the state machine's name; null: any state machine of this account and Region
      *                         ({@code stateMachine:*}, still limited by the method and endpoint conditions)
      * @throws StepConnectValidationException on a plain-http or malformed endpoint, a missing argument, or a
-     *                                        grantee that takes no policy statements (an imported role)
+     *                                        grantee that takes no policy statements (a service principal)
      */
     public static void grantHttpInvoke(IGrantable grantee, IConnection connection, String endpoint,
                                        HttpMethod method, String stateMachineName) {
@@ -261,9 +262,8 @@ public final class StepConnect {
     private static void add(IGrantable grantee, PolicyStatement statement) {
         AddToPrincipalPolicyResult result = grantee.getGrantPrincipal().addToPrincipalPolicy(statement);
         if (!Boolean.TRUE.equals(result.getStatementAdded())) {
-            throw new StepConnectValidationException("grantHttpInvoke: the grantee takes no policy statements (an "
-                    + "imported or immutable role?): grant the mutable role you created, and pass "
-                    + "role.withoutPolicyUpdates() to the state machine");
+            throw new StepConnectValidationException("grantHttpInvoke: the grantee takes no policy statements ("
+                    + grantee.getGrantPrincipal() + "): grant the state machine's role");
         }
     }
 
