@@ -220,7 +220,7 @@ public final class StepConnect {
                         .toArray(software.amazon.awscdk.services.logs.JsonPattern[]::new)).getLogPatternString())
                 .build();
         // CloudWatch Logs checks it may invoke the destination when the filter is created.
-        filter.addDependency(permission);
+        filter.getNode().addDependency(permission);
     }
 
     /** Throws unless {@code name} is a valid EventBridge connection name; a token is checked at deploy time. */
