@@ -128,6 +128,14 @@ public final class StepConnect {
                 .build());
     }
 
+    /**
+     * {@link #grantHttpInvoke(IGrantable, IConnection, String, HttpMethod, String)} for any state machine of
+     * the connection's account and Region ({@code stateMachine:*}, bound by the method and endpoint conditions).
+     */
+    public static void grantHttpInvoke(IGrantable grantee, IConnection connection, String endpoint, HttpMethod method) {
+        grantHttpInvoke(grantee, connection, endpoint, method, null);
+    }
+
     /** {@link #enableRemediation(StateMachine, RemediationOptions)} with RemediationFunction's defaults. */
     public static void enableRemediation(StateMachine stateMachine) {
         enableRemediation(stateMachine, RemediationOptions.builder().build());

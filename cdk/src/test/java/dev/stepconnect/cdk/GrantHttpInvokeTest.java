@@ -68,11 +68,17 @@ class GrantHttpInvokeTest {
                 EventBridgeConnectionFromSecretProps.builder().connectionName("partner")
                         .authorizationType(AuthorizationType.BASIC).credentialsSecret(secret).build());
         partner.grantHttpInvoke(role, "https://api.example.com/", HttpMethod.GET);
+        StepConnect.grantHttpInvoke(role, partner.getConnection(), "https://api.example.com/v2/", HttpMethod.DELETE);
 
-        Map<String, Object> invoke = Synth.policyStatements(Template.fromStack(stack)).get(0);
+        List<Map<String, Object>> statements = Synth.policyStatements(Template.fromStack(stack));
+        Map<String, Object> invoke = statements.get(0);
         assertEquals(stateMachineArn("*"), invoke.get("Resource"));
         assertEquals(Map.of("StringEquals", Map.of("states:HTTPMethod", "GET"),
                 "StringLike", Map.of("states:HTTPEndpoint", "https://api.example.com/*")), invoke.get("Condition"));
+        Map<String, Object> second = statements.get(3);
+        assertEquals(stateMachineArn("*"), second.get("Resource"));
+        assertEquals(Map.of("StringEquals", Map.of("states:HTTPMethod", "DELETE"),
+                "StringLike", Map.of("states:HTTPEndpoint", "https://api.example.com/v2/*")), second.get("Condition"));
     }
 
     @Test
