@@ -73,7 +73,7 @@ public class EventBridgeConnectionFromSecret extends Construct {
             }
         } else {
             Annotations.of(this).addWarningV2(IMPORTED_SECRET_WARNING, "The credentials secret "
-                    + credentialsSecret.getSecretArn() + " is imported, so this app cannot tag it: StepConnect "
+                    + displayName(credentialsSecret) + " is imported, so this app cannot tag it: StepConnect "
                     + "refuses secrets without the tag " + StepConnect.CREDENTIALS_TAG + "=true. Tag it where it "
                     + "is owned, e.g. `aws secretsmanager tag-resource --secret-id <secret> --tags Key="
                     + StepConnect.CREDENTIALS_TAG + ",Value=true`, then acknowledge this warning with "
@@ -212,6 +212,16 @@ public class EventBridgeConnectionFromSecret extends Construct {
             throw new StepConnectValidationException(path + ": oauthResourceConfigurationArn applies only to "
                     + "OAUTH_CLIENT_CREDENTIALS, got " + props.getAuthorizationType());
         }
+    }
+
+    /** The secret's ARN or name as written in the app, else its construct path (never a token's placeholder). */
+    private static String displayName(ISecret secret) {
+        for (String candidate : new String[] {secret.getSecretArn(), secret.getSecretName()}) {
+            if (candidate != null && !Token.isUnresolved(candidate)) {
+                return candidate;
+            }
+        }
+        return secret.getNode().getPath();
     }
 
     private static Map<String, Object> resourceParameters(String resourceConfigurationArn) {

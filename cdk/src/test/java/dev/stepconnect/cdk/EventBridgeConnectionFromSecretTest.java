@@ -153,6 +153,17 @@ class EventBridgeConnectionFromSecretTest {
     }
 
     @Test
+    void theWarningNamesAnImportedSecretAsWrittenNotAsATokenPlaceholder() {
+        Stack stack = Synth.stack();
+        new EventBridgeConnectionFromSecret(stack, "Partner",
+                minimal(Secret.fromSecretNameV2(stack, "ByName", "partners/orders-api")).build());
+
+        Annotations.fromStack(stack).hasWarning("/Test/Partner",
+                Match.stringLikeRegexp("The credentials secret partners/orders-api is imported.*"));
+        Annotations.fromStack(stack).hasNoWarning("/Test/Partner", Match.stringLikeRegexp(".*Token\\[.*"));
+    }
+
+    @Test
     void theImportedSecretWarningCanBeAcknowledged() {
         Stack stack = Synth.stack();
         EventBridgeConnectionFromSecret partner = new EventBridgeConnectionFromSecret(stack, "Partner",
