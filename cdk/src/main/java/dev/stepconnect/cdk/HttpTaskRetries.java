@@ -24,30 +24,35 @@ import software.amazon.awscdk.services.stepfunctions.TaskStateBase;
  * the execution from the task, and StepConnect's remediation classifies it.
  */
 public final class HttpTaskRetries {
-    /** Throttling, server errors, timeouts and transient connection errors (Step Functions, "Call HTTPS APIs"). */
+    /**
+     * Throttling, server errors, socket errors and timeouts, and a connection caught mid-change (Step
+     * Functions, "Call HTTPS APIs"). The same list as {@code statemachine/partner-call.asl.json}.
+     */
     public static final List<String> RETRYABLE = List.of(
             "States.Http.StatusCode.429",
             "States.Http.StatusCode.500",
             "States.Http.StatusCode.502",
             "States.Http.StatusCode.503",
             "States.Http.StatusCode.504",
+            "States.Http.Socket",
             "States.Timeout",
             "Events.ConnectionResource.ConcurrentModification",
             "Events.ConnectionResource.AuthInProgress",
             "Events.ConnectionResource.InternalError");
 
-    /** Client errors a retry cannot fix (408 Request Timeout and 429 are not among them). */
+    /**
+     * Rejections a retry of the same request cannot fix (408 Request Timeout and 429 are not among them;
+     * neither are 5xx). The same list as {@code statemachine/partner-call.asl.json}.
+     */
     public static final List<String> DEFINITIVE = List.of(
             "States.Http.StatusCode.400",
             "States.Http.StatusCode.401",
             "States.Http.StatusCode.403",
             "States.Http.StatusCode.404",
             "States.Http.StatusCode.405",
-            "States.Http.StatusCode.406",
+            "States.Http.StatusCode.409",
             "States.Http.StatusCode.410",
-            "States.Http.StatusCode.411",
             "States.Http.StatusCode.413",
-            "States.Http.StatusCode.414",
             "States.Http.StatusCode.415",
             "States.Http.StatusCode.422");
 

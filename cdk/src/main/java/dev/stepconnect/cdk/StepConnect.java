@@ -136,6 +136,39 @@ public final class StepConnect {
         grantHttpInvoke(grantee, connection, endpoint, method, null);
     }
 
+    /**
+     * What a state machine's role needs to deliver execution logs to CloudWatch Logs, as StepConnect's
+     * template gives its example state machine. The CDK adds this itself to a role it may change; a role
+     * passed as {@code withoutPolicyUpdates()} needs it granted here. {@code Resource: *} because
+     * CloudWatch Logs' vended-log delivery actions support no resource-level permissions (Step Functions
+     * developer guide, "IAM policies for logging to CloudWatch Logs").
+     */
+    public static void grantExecutionLogDelivery(IGrantable grantee) {
+        require(grantee, "grantExecutionLogDelivery: grantee");
+        add(grantee, PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                        "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                        "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"))
+                .resources(List.of("*"))
+                .build());
+    }
+
+    /**
+     * What a state machine's role needs to send X-Ray traces ({@code tracingEnabled}), for a role passed as
+     * {@code withoutPolicyUpdates()}. {@code Resource: *} because X-Ray's trace and sampling actions
+     * support no resource-level permissions (X-Ray developer guide, "Identity and access management").
+     */
+    public static void grantTracing(IGrantable grantee) {
+        require(grantee, "grantTracing: grantee");
+        add(grantee, PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                        "xray:GetSamplingTargets"))
+                .resources(List.of("*"))
+                .build());
+    }
+
     /** {@link #enableRemediation(StateMachine, RemediationOptions)} with RemediationFunction's defaults. */
     public static void enableRemediation(StateMachine stateMachine) {
         enableRemediation(stateMachine, RemediationOptions.builder().build());
@@ -270,7 +303,7 @@ public final class StepConnect {
     private static void add(IGrantable grantee, PolicyStatement statement) {
         AddToPrincipalPolicyResult result = grantee.getGrantPrincipal().addToPrincipalPolicy(statement);
         if (!Boolean.TRUE.equals(result.getStatementAdded())) {
-            throw new StepConnectValidationException("grantHttpInvoke: the grantee takes no policy statements ("
+            throw new StepConnectValidationException("the grantee takes no policy statements ("
                     + grantee.getGrantPrincipal() + "): grant the state machine's role");
         }
     }

@@ -18,6 +18,7 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
 
 /** The example app mirrors template.yaml's example integration. */
 class PartnerCallStackTest {
@@ -47,6 +48,7 @@ class PartnerCallStackTest {
                 "AWS::SecretsManager::RotationSchedule", 1,
                 "AWS::IAM::Role", 1,
                 "AWS::IAM::Policy", 1,
+                "AWS::Logs::LogGroup", 1,
                 "AWS::StepFunctions::StateMachine", 1)), counts);
         Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
         Annotations.fromStack(stack).hasNoError("*", Match.anyValue());
@@ -81,17 +83,23 @@ class PartnerCallStackTest {
     }
 
     @Test
-    void theStateMachineRoleHoldsExactlyTheHttpTaskGrantAndNoWildcardResource() {
+    void theStateMachineRoleHoldsTheHttpTaskGrantAndWildcardsOnlyWhereAwsAcceptsNothingElse() {
         List<Map<String, Object>> statements = Synth.policyStatements(template);
-        assertEquals(3, statements.size(), statements.toString());
-        for (Map<String, Object> statement : statements) {
+        assertEquals(5, statements.size(), statements.toString());
+        for (Map<String, Object> statement : statements.subList(0, 3)) {
             assertFalse(String.valueOf(statement.get("Resource")).contains("*"), statement.toString());
-            assertEquals("Allow", statement.get("Effect"));
         }
+        statements.forEach(statement -> assertEquals("Allow", statement.get("Effect")));
         assertEquals(Map.of(
                 "StringEquals", Map.of("states:HTTPMethod", "POST"),
                 "StringLike", Map.of("states:HTTPEndpoint", "https://api.example.com/v1/orders*")),
                 statements.get(0).get("Condition"));
+        // Log delivery and X-Ray support no resource-level permissions (as in template.yaml).
+        assertEquals(Map.of("Effect", "Allow", "Resource", "*", "Action", List.of("logs:CreateLogDelivery",
+                "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups")), statements.get(3));
+        assertEquals(Map.of("Effect", "Allow", "Resource", "*", "Action", List.of("xray:PutTraceSegments",
+                "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets")), statements.get(4));
         String connection = id(stack.getPartner().getResource());
         assertEquals(Map.of("Fn::GetAtt", List.of(connection, "Arn")), statements.get(1).get("Resource"));
         assertEquals(Map.of("Fn::GetAtt", List.of(connection, "SecretArn")), statements.get(2).get("Resource"));
@@ -110,6 +118,13 @@ class PartnerCallStackTest {
         assertEquals("shop-partner-call", properties.get("StateMachineName"));
         assertEquals("STANDARD", properties.get("StateMachineType"));
         assertEquals(Map.of("stepconnect:auto-retry", "true"), Synth.tags(machine));
+        assertEquals(Map.of("Enabled", true), properties.get("TracingConfiguration"));
+        String logGroup = template.findResources("AWS::Logs::LogGroup").keySet().iterator().next();
+        assertEquals(Map.of("Level", "ERROR", "IncludeExecutionData", false, "Destinations", List.of(Map.of(
+                "CloudWatchLogsLogGroup", Map.of("LogGroupArn", Map.of("Fn::GetAtt", List.of(logGroup, "Arn")))))),
+                properties.get("LoggingConfiguration"));
+        template.hasResourceProperties("AWS::Logs::LogGroup", Match.objectEquals(Map.of(
+                "LogGroupName", "/aws/vendedlogs/states/shop-partner-call", "RetentionInDays", 30)));
         // Only the role's policy: the role itself is already a dependency through RoleArn.
         assertEquals(List.copyOf(template.findResources("AWS::IAM::Policy").keySet()), machine.get("DependsOn"));
 
@@ -133,9 +148,10 @@ class PartnerCallStackTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> catchers = (List<Map<String, Object>>) call.get("Catch");
         assertEquals(List.of(Map.of("ErrorEquals", HttpTaskRetries.DEFINITIVE, "ResultPath", "$.error",
-                "Next", "PartnerCallFailed")), catchers);
-        assertEquals(Map.of("Type", "Fail", "ErrorPath", "$.error.Error", "CausePath", "$.error.Cause"),
-                states.get("PartnerCallFailed"));
+                "Next", "PartnerRejected")), catchers);
+        assertEquals(Map.of("Type", "Fail", "Error", "Partner.RequestRejected", "CausePath", "$.error.Cause",
+                "Comment", "The partner refused the request (a 4xx other than 429): retrying the same request cannot help."),
+                states.get("PartnerRejected"));
         assertEquals(2, states.size());
     }
 
@@ -143,7 +159,7 @@ class PartnerCallStackTest {
     void settingsChangeTheEndpointMethodAndStepConnectStack() {
         PartnerCallStack custom = new PartnerCallStack(new App(), "billing", StackProps.builder().build(),
                 new PartnerCallStack.Settings("stepconnect-prod", "https://billing.example.net", "invoices",
-                        HttpMethod.PUT, "rate(7 days)"));
+                        HttpMethod.PUT, "rate(7 days)", LogLevel.ALL));
         Template customTemplate = Template.fromStack(custom);
         customTemplate.hasResourceProperties("Custom::EventBridgeConnection", Match.objectLike(Map.of(
                 "ServiceToken", Map.of("Fn::ImportValue", "stepconnect-prod-ConnectionProviderServiceToken"))));
@@ -153,5 +169,7 @@ class PartnerCallStackTest {
                 Synth.policyStatements(customTemplate).get(0).get("Condition"));
         assertTrue(customTemplate.toJSON().toString().contains("rate(7 days)"));
         assertNull(customTemplate.toJSON().get("Conditions"));
+        customTemplate.hasResourceProperties("AWS::StepFunctions::StateMachine", Match.objectLike(Map.of(
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL")))));
     }
 }
