@@ -24,8 +24,10 @@ import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -150,6 +152,14 @@ public final class AwsClients {
 
     public SchedulerClient scheduler() {
         return configure(SchedulerClient.builder(), "SCHEDULER").build();
+    }
+
+    public CloudFormationClient cloudFormation() {
+        return configure(CloudFormationClient.builder(), "CLOUDFORMATION").build();
+    }
+
+    public LambdaClient lambda() {
+        return configure(LambdaClient.builder(), "LAMBDA").build();
     }
 
     private synchronized SdkHttpClient httpClient() {

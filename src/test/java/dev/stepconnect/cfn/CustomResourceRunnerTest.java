@@ -2,6 +2,7 @@ package dev.stepconnect.cfn;
 
 import dev.stepconnect.testing.ResponseReceiver;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /** The protocol guarantees, with plain in-memory providers (no AWS involved). */
 class CustomResourceRunnerTest {
     private final ResponseReceiver receiver = new ResponseReceiver();
-    private final ResponseUrlSender sender = new ResponseUrlSender(3, Duration.ofMillis(20), Duration.ofSeconds(2),
+    private final ResponseUrlSender sender = new ResponseUrlSender(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(2));
     private CapturedOutput output;
 
@@ -166,10 +167,58 @@ class CustomResourceRunnerTest {
     @Test
     void doesNotRetryAPutTheUrlRejectsForGood() {
         receiver.failNext(5, 403);
+        assertThatThrownBy(() -> run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
+                event("Create", null), Duration.ofSeconds(30))).isInstanceOf(UndeliveredResponseException.class);
+
+        assertThat(receiver.all()).hasSize(1);
+    }
+
+    @Test
+    void keepsRetryingThePutPastSixFailuresAndReportsWhatWasDelivered() {
+        receiver.failNext(6, 503);
         run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
                 event("Create", null), Duration.ofSeconds(30));
 
-        assertThat(receiver.all()).hasSize(1);
+        assertThat(receiver.all()).hasSize(7);
+        assertThat(receiver.accepted()).hasSize(1);
+        assertThat(logLines("custom resource request answered")).singleElement().satisfies(line -> {
+            assertThat(line.string("outcome")).contains("SUCCESS");
+            assertThat(line.number("attempts")).contains(7L);
+        });
+        assertThat(logLines("custom resource answer undelivered")).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatCannotBeDeliveredFailsTheInvocationAndSaysSo() {
+        receiver.failNext(10_000, 503);
+        long before = System.nanoTime();
+        assertThatThrownBy(() -> run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
+                event("Create", null), Duration.ofSeconds(4)))
+                .isInstanceOf(UndeliveredResponseException.class)
+                .hasMessageContaining("HTTP 503")
+                .hasMessageNotContaining(receiver.signature());
+
+        // Retried for as long as the deadline allowed, not a fixed handful of times.
+        assertThat(receiver.all().size()).isGreaterThan(6);
+        assertThat(receiver.accepted()).isEmpty();
+        assertThat(logLines("custom resource request answered")).isEmpty();
+        assertThat(logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
+            assertThat(line.string("level")).contains("ERROR");
+            assertThat(line.string("intendedOutcome")).contains("SUCCESS");
+            assertThat(line.string("lastAttempt")).contains("HTTP 503");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theTimerAnswerThatCannotBeDeliveredFailsTheInvocationToo() {
+        receiver.failNext(10_000, 500);
+        CustomResourceProvider stuck = succeedsLate(Duration.ofSeconds(5), new CopyOnWriteArrayList<>());
+        assertThatThrownBy(() -> run(stuck, event("Create", null), Duration.ofSeconds(3)))
+                .isInstanceOf(UndeliveredResponseException.class);
+
+        assertThat(logLines("custom resource answer undelivered")).singleElement()
+                .satisfies(line -> assertThat(line.string("intendedOutcome")).contains("TIMED_OUT"));
     }
 
     @Test
@@ -205,6 +254,11 @@ class CustomResourceRunnerTest {
 
         assertThat(receiver.all()).isEmpty();
         assertThat(output.text()).contains("nobody to answer");
+    }
+
+    private List<JsonObject> logLines(String message) {
+        return output.lines().stream().filter(line -> line.startsWith("{")).map(Json::parseObject)
+                .filter(line -> line.string("message").filter(message::equals).isPresent()).toList();
     }
 
     private ResponseReceiver.Received single() {

@@ -625,7 +625,7 @@ class ConnectionProviderHandlerTest {
     }
 
     private static ResponseUrlSender sender() {
-        return new ResponseUrlSender(3, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return new ResponseUrlSender(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     private static AwsClients unreachableClients() {
