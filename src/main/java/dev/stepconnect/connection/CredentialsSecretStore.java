@@ -4,6 +4,7 @@ import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.credentials.CredentialSecrets;
 import dev.stepconnect.credentials.InvalidCredentialException;
+import dev.stepconnect.eventbridge.CredentialSource;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -23,8 +24,12 @@ public final class CredentialsSecretStore {
         this.secrets = secrets;
     }
 
+    /** A credential and the secret version it was read from (what the connection's marker records). */
+    public record SecretCredential(Credential credential, CredentialSource source) {
+    }
+
     /** Reads and validates the credential (its secret value is registered for redaction while parsing). */
-    public Credential read(String secretId, AuthorizationType expected) {
+    public SecretCredential read(String secretId, AuthorizationType expected) {
         GetSecretValueResponse response;
         try {
             response = secrets.getSecretValue(r -> r.secretId(secretId));
@@ -44,7 +49,8 @@ public final class CredentialsSecretStore {
                     + "' has no SecretString (binary secrets are not supported)");
         }
         try {
-            return CredentialSecrets.parse(response.secretString(), expected);
+            return new SecretCredential(CredentialSecrets.parse(response.secretString(), expected),
+                    new CredentialSource(response.arn(), response.versionId()));
         } catch (InvalidCredentialException e) {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
         }
