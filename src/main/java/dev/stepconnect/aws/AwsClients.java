@@ -121,6 +121,15 @@ public final class AwsClients {
                 .map(URI::create);
     }
 
+    /**
+     * Same region, credentials, timeouts and endpoints, except {@code serviceSuffix} (as in
+     * {@code AWS_ENDPOINT_URL_<SERVICE>}, e.g. {@code CLOUDFORMATION}) at {@code endpoint}.
+     */
+    public AwsClients withEndpoint(String serviceSuffix, URI endpoint) {
+        return new AwsClients(region, credentials,
+                service -> service.equals(serviceSuffix) ? Optional.of(endpoint) : endpoints.apply(service), timeouts);
+    }
+
     /** Same region, credentials and endpoints, other timeouts (own HTTP client). */
     public AwsClients withTimeouts(ClientTimeouts newTimeouts) {
         return new AwsClients(region, credentials, endpoints, newTimeouts);

@@ -20,6 +20,8 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.CloudFormationStub;
+import dev.stepconnect.testing.LambdaInvokeStub;
 import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
 import java.io.ByteArrayInputStream;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,9 +61,17 @@ class ConnectionProviderHandlerTest {
     private final List<String> secretValues = new ArrayList<>();
     private final String stackId = "arn:aws:cloudformation:us-east-1:123456789012:stack/sc-test-"
             + UUID.randomUUID().toString().substring(0, 8) + "/" + UUID.randomUUID();
+    private static final CloudFormationStub cloudFormation = new CloudFormationStub();
+    private static final LambdaInvokeStub lambda = new LambdaInvokeStub();
     private SecretsManagerClient secrets;
     private EventBridgeClient events;
     private CapturedOutput output;
+
+    @AfterAll
+    static void stopStubs() {
+        cloudFormation.close();
+        lambda.close();
+    }
 
     @BeforeEach
     void setUp() {
@@ -165,11 +176,11 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
-    void deleteOfAFailedCreateMarkerTouchesNothing() {
+    void deleteOfAFailedCreateMarkerWithoutAUsableNameTouchesNothing() {
         // An unreachable endpoint proves that no AWS call is made.
         String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
         JsonObject answer = invoke(handler(unreachableClients()),
-                event("Delete", marker, properties("whatever", AuthorizationType.API_KEY, "unused", null), null));
+                event("Delete", marker, properties("not a name!", AuthorizationType.API_KEY, "unused", null), null));
         assertThat(answer.string("Status")).contains("SUCCESS");
         assertThat(answer.string("PhysicalResourceId")).contains(marker);
     }
@@ -611,7 +622,7 @@ class ConnectionProviderHandlerTest {
         // The no-arg constructor Lambda uses; a failed-Create marker needs no AWS call to answer.
         String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
         JsonObject answer = invoke(new ConnectionProviderHandler(),
-                event("Delete", marker, properties("x", AuthorizationType.API_KEY, "s", null), null));
+                event("Delete", marker, properties("not a name!", AuthorizationType.API_KEY, "s", null), null));
 
         assertThat(answer.string("Status")).contains("SUCCESS");
         assertThat(output.text()).doesNotContain("initialisation failed");
@@ -619,9 +630,16 @@ class ConnectionProviderHandlerTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The handler, with CloudFormation and Lambda (which the emulator cannot play) routed to the stubs. */
     private ConnectionProviderHandler handler(AwsClients clients) {
-        return new ConnectionProviderHandler(new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "10")), env -> clients,
-                Duration.ofMillis(100), TIMER_MARGIN, sender());
+        return handler(clients, "10");
+    }
+
+    private ConnectionProviderHandler handler(AwsClients clients, String waitSeconds) {
+        AwsClients routed = clients.withEndpoint("CLOUDFORMATION", cloudFormation.endpoint())
+                .withEndpoint("LAMBDA", lambda.endpoint());
+        return new ConnectionProviderHandler(new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", waitSeconds)),
+                env -> routed, Duration.ofMillis(100), TIMER_MARGIN, sender());
     }
 
     private static ResponseUrlSender sender() {
@@ -678,7 +696,18 @@ class ConnectionProviderHandlerTest {
                 new TestContext(timeLeft));
     }
 
+    /**
+     * A request as CloudFormation sends it; CloudFormation's record (the stub) shows the stack in the
+     * operation that sends such a request, and the resource with the PhysicalResourceId it has then.
+     */
     private String event(String type, String physicalId, Map<String, Object> properties, Map<String, Object> old) {
+        cloudFormation.stack(stackId, switch (type) {
+            case "Create" -> "CREATE_IN_PROGRESS";
+            case "Update" -> "UPDATE_IN_PROGRESS";
+            default -> "DELETE_IN_PROGRESS";
+        });
+        cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection",
+                physicalId != null ? physicalId : String.valueOf(properties.get("Name")));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("RequestType", type);
         event.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
