@@ -28,27 +28,13 @@ public final class Responder {
         this.sender = sender;
     }
 
-    /** @return true when this call was the one that answered (whether or not the PUT got through) */
-    public boolean answer(CustomResourceResponse response, Deadline sendDeadline) {
-        if (!claim()) {
-            return false;
-        }
-        deliver(response, sendDeadline);
-        return true;
-    }
-
-    /** Takes the right to answer; false when someone else holds it already. */
+    /** Takes the right to answer (or hand on); false when someone else holds it already. */
     public boolean claim() {
         return claimed.compareAndSet(false, true);
     }
 
-    /** Sends the answer; only for the holder of the claim. */
-    public Delivery deliver(CustomResourceResponse response, Deadline sendDeadline) {
-        return deliver(response, sendDeadline, delivery -> { });
-    }
-
     /**
-     * Sends the answer and passes the outcome to {@code report} before anyone waiting in
+     * Sends the answer (only for the holder of the claim) and passes the outcome to {@code report} before anyone waiting in
      * {@link #awaitDelivery} learns it, so the report is always written before the function returns.
      */
     public Delivery deliver(CustomResourceResponse response, Deadline sendDeadline, Consumer<Delivery> report) {

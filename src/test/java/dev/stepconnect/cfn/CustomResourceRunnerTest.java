@@ -222,6 +222,72 @@ class CustomResourceRunnerTest {
     }
 
     @Test
+    void aRequestStillInProgressIsHandedOnWithoutAnAnswer() {
+        List<String> queued = new CopyOnWriteArrayList<>();
+        List<Continuation> seen = new CopyOnWriteArrayList<>();
+        CustomResourceProvider waiting = provider((request, deadline) -> {
+            seen.add(request.continuation());
+            throw new ContinueLaterException("connection c still AUTHORIZING");
+        });
+
+        new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(),
+                (event, context) -> queued.add(event)).run(input(event("Create", null)), new TestContext(Duration.ofSeconds(30)));
+
+        assertThat(receiver.all()).isEmpty();
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.attempt()).isZero();
+            assertThat(c.handOnAllowed()).isTrue();
+        });
+        JsonObject next = Json.parseObject(queued.get(0));
+        assertThat(next.requiredObject(Continuation.FIELD).number("attempt")).contains(1L);
+        assertThat(next.string("RequestId")).contains("req-1");
+        assertThat(next.string("ResponseURL")).isPresent();
+
+        // The next link carries the chain's start; the last allowed link may no longer hand on.
+        Map<String, Object> last = new LinkedHashMap<>(next.asMap());
+        last.put(Continuation.FIELD, Map.of("attempt", CustomResourceRunner.MAX_HAND_ONS,
+                "startedAt", next.requiredObject(Continuation.FIELD).string("startedAt").orElseThrow()));
+        new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(),
+                (event, context) -> queued.add(event)).run(input(Json.write(last)), new TestContext(Duration.ofSeconds(30)));
+
+        assertThat(queued).hasSize(1);
+        assertThat(seen.get(1).handOnAllowed()).isFalse();
+        assertThat(single().json().string("Reason").orElseThrow()).contains("still AUTHORIZING");
+    }
+
+    @Test
+    void noHandOnWhenServiceTimeoutLeavesNoRoomForAnotherInvocation() {
+        List<Continuation> seen = new CopyOnWriteArrayList<>();
+        Map<String, Object> event = new LinkedHashMap<>(Json.parseObject(event("Create", null)).asMap());
+        event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "ServiceTimeout", "40"));
+
+        new CustomResourceRunner(() -> provider((request, deadline) -> {
+            seen.add(request.continuation());
+            return CustomResourceResponse.success("res-1", Map.of(), false);
+        }), sender, Duration.ofSeconds(1), Clock.systemUTC(), (e, context) -> { })
+                .run(input(Json.write(event)), new TestContext(Duration.ofSeconds(30)));
+
+        assertThat(seen).singleElement().satisfies(c -> assertThat(c.handOnAllowed()).isFalse());
+    }
+
+    @Test
+    void aHandOnThatFailsIsAnsweredFailedAtOnce() {
+        CustomResourceProvider waiting = provider((request, deadline) -> {
+            throw new ContinueLaterException("connection c still AUTHORIZING");
+        });
+
+        new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(), (event, context) -> {
+            throw new IllegalStateException("AccessDeniedException");
+        }).run(input(event("Create", null)), new TestContext(Duration.ofSeconds(30)));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("still AUTHORIZING")
+                .contains("handing the request on to a later invocation failed");
+    }
+
+    @Test
     void salvagesTheAnswerFieldsOfAMalformedEvent() {
         String truncated = event("Create", null);
         truncated = truncated.substring(0, truncated.length() - 20);
