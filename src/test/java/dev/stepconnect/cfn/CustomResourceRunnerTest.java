@@ -181,11 +181,11 @@ class CustomResourceRunnerTest {
 
         assertThat(receiver.all()).hasSize(7);
         assertThat(receiver.accepted()).hasSize(1);
-        assertThat(logLines("custom resource request answered")).singleElement().satisfies(line -> {
+        assertThat(output.logLines("custom resource request answered")).singleElement().satisfies(line -> {
             assertThat(line.string("outcome")).contains("SUCCESS");
             assertThat(line.number("attempts")).contains(7L);
         });
-        assertThat(logLines("custom resource answer undelivered")).isEmpty();
+        assertThat(output.logLines("custom resource answer undelivered")).isEmpty();
     }
 
     @Test
@@ -201,8 +201,8 @@ class CustomResourceRunnerTest {
         // Retried for as long as the deadline allowed, not a fixed handful of times.
         assertThat(receiver.all().size()).isGreaterThan(6);
         assertThat(receiver.accepted()).isEmpty();
-        assertThat(logLines("custom resource request answered")).isEmpty();
-        assertThat(logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
+        assertThat(output.logLines("custom resource request answered")).isEmpty();
+        assertThat(output.logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
             assertThat(line.string("level")).contains("ERROR");
             assertThat(line.string("intendedOutcome")).contains("SUCCESS");
             assertThat(line.string("lastAttempt")).contains("HTTP 503");
@@ -217,7 +217,7 @@ class CustomResourceRunnerTest {
         assertThatThrownBy(() -> run(stuck, event("Create", null), Duration.ofSeconds(3)))
                 .isInstanceOf(UndeliveredResponseException.class);
 
-        assertThat(logLines("custom resource answer undelivered")).singleElement()
+        assertThat(output.logLines("custom resource answer undelivered")).singleElement()
                 .satisfies(line -> assertThat(line.string("intendedOutcome")).contains("TIMED_OUT"));
     }
 
@@ -320,11 +320,6 @@ class CustomResourceRunnerTest {
 
         assertThat(receiver.all()).isEmpty();
         assertThat(output.text()).contains("nobody to answer");
-    }
-
-    private List<JsonObject> logLines(String message) {
-        return output.lines().stream().filter(line -> line.startsWith("{")).map(Json::parseObject)
-                .filter(line -> line.string("message").filter(message::equals).isPresent()).toList();
     }
 
     private ResponseReceiver.Received single() {

@@ -645,7 +645,7 @@ class ConnectionProviderHandlerTest {
         assertThat(receiver.all()).hasSize(7);
         assertThat(receiver.accepted()).hasSize(1);
         assertSuccess(receiver.accepted().get(0).json(), name);
-        assertThat(logLines("custom resource request answered")).singleElement()
+        assertThat(output.logLines("custom resource request answered")).singleElement()
                 .satisfies(line -> assertThat(line.number("attempts")).contains(7L));
         cleanUp(name);
     }
@@ -662,8 +662,8 @@ class ConnectionProviderHandlerTest {
                 .isInstanceOf(UndeliveredResponseException.class).hasMessageContaining("HTTP 503");
 
         assertThat(receiver.accepted()).isEmpty();
-        assertThat(logLines("custom resource request answered")).isEmpty();
-        assertThat(logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
+        assertThat(output.logLines("custom resource request answered")).isEmpty();
+        assertThat(output.logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
             assertThat(line.string("level")).contains("ERROR");
             assertThat(line.string("intendedOutcome")).contains("SUCCESS");
             assertThat(line.string("lastAttempt")).contains("HTTP 503");
@@ -809,7 +809,7 @@ class ConnectionProviderHandlerTest {
         assertThat(invoke(handler, wrongType).string("Status")).contains("SUCCESS");
 
         assertThat(describe(name).orElseThrow().description()).isEqualTo(description);
-        assertThat(logLines("request refused")).hasSize(5)
+        assertThat(output.logLines("request refused")).hasSize(5)
                 .allSatisfy(line -> assertThat(line.string("refusal")).isPresent());
         cleanUp(name);
     }
@@ -1000,7 +1000,7 @@ class ConnectionProviderHandlerTest {
         JsonObject continued = Json.parseObject(queued.get(0).getBodyAsString());
         assertThat(continued.requiredObject("StepConnectContinuation").number("attempt")).contains(1L);
         assertThat(continued.string("RequestId")).isEqualTo(Json.parseObject(event).string("RequestId"));
-        assertThat(logLines("request handed on to a later invocation")).singleElement()
+        assertThat(output.logLines("request handed on to a later invocation")).singleElement()
                 .satisfies(line -> assertThat(line.string("outcome")).contains("HANDED_ON"));
 
         // The later invocation finds the connection AUTHORIZED: the one answer.
@@ -1205,11 +1205,6 @@ class ConnectionProviderHandlerTest {
                 .withHeader("X-Amz-Target", equalTo("AWSEvents." + operation))
                 .inScenario(scenario).whenScenarioStateIs("failed-" + times)
                 .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
-    }
-
-    private List<JsonObject> logLines(String message) {
-        return output.lines().stream().filter(line -> line.startsWith("{")).map(Json::parseObject)
-                .filter(line -> line.string("message").filter(message::equals).isPresent()).toList();
     }
 
     private void createConnectionDirectly(String name, String description) {
