@@ -52,6 +52,8 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
 
     ConnectionProviderHandler(Environment environment, Function<Environment, AwsClients> clients, Duration pollInterval,
                               Duration timerMargin, ResponseUrlSender sender) {
+        // Built once, with the provider: without clients there is nothing to hand a request on with either.
+        Continuer[] continuer = {Continuer.NONE};
         Supplier<CustomResourceProvider> provider = guarded(() -> {
             int waitSeconds = environment.integer("STEPCONNECT_WAIT_SECONDS", 60, 0, MAX_WAIT_SECONDS);
             AwsClients aws = clients.apply(environment);
@@ -62,25 +64,15 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
             ConnectionService service = new ConnectionService(new ConnectionGateway(events, pollInterval),
                     new CredentialsSecretStore(secrets),
                     Duration.ofSeconds(waitSeconds), timerMargin);
+            continuer[0] = new LambdaSelfInvoker(aws.lambda());
             return new ConnectionProvider(service, new CloudFormationStacks(cloudFormation));
         });
-        Continuer continuer = guardedContinuer(() -> new LambdaSelfInvoker(clients.apply(environment).lambda()));
-        this.runner = new CustomResourceRunner(provider, sender, timerMargin, Clock.systemUTC(), continuer);
+        this.runner = new CustomResourceRunner(provider, sender, timerMargin, Clock.systemUTC(), continuer[0]);
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
         runner.run(input, context);
-    }
-
-    /** Without a Lambda client the provider still works; it only never hands a request on. */
-    private static Continuer guardedContinuer(Supplier<Continuer> factory) {
-        try {
-            return factory.get();
-        } catch (RuntimeException failure) {
-            Log.named("connection-provider").error("no Lambda client; long waits will not be handed on", failure);
-            return Continuer.NONE;
-        }
     }
 
     private static Supplier<CustomResourceProvider> guarded(Supplier<CustomResourceProvider> factory) {
