@@ -34,10 +34,6 @@ public final class ConnectionService {
      * later invocation ({@link ContinueLaterException}).
      */
     public record Window(Deadline deadline, Instant waitStartedAt, boolean handOnAllowed) {
-        /** A window of one invocation that starts now and never hands on. */
-        public static Window of(Deadline deadline) {
-            return new Window(deadline, deadline.clock().instant(), false);
-        }
     }
 
     /** How a connection came to carry this request's marker. */
