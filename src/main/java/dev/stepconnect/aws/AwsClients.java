@@ -27,10 +27,12 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -129,6 +131,15 @@ public final class AwsClients {
                 .map(URI::create);
     }
 
+    /**
+     * Same region, credentials, timeouts and endpoints, except {@code serviceSuffix} (as in
+     * {@code AWS_ENDPOINT_URL_<SERVICE>}, e.g. {@code CLOUDFORMATION}) at {@code endpoint}.
+     */
+    public AwsClients withEndpoint(String serviceSuffix, URI endpoint) {
+        return new AwsClients(region, credentials,
+                service -> service.equals(serviceSuffix) ? Optional.of(endpoint) : endpoints.apply(service), timeouts);
+    }
+
     /** Same region, credentials and endpoints, other timeouts (own HTTP client). */
     public AwsClients withTimeouts(ClientTimeouts newTimeouts) {
         return new AwsClients(region, credentials, endpoints, newTimeouts);
@@ -169,6 +180,14 @@ public final class AwsClients {
     /** Path-style addressing on a custom endpoint: an emulator on an IP or localhost has no bucket subdomains. */
     public S3Client s3() {
         return configure(S3Client.builder(), "S3").forcePathStyle(endpoints.apply("S3").isPresent()).build();
+    }
+
+    public CloudFormationClient cloudFormation() {
+        return configure(CloudFormationClient.builder(), "CLOUDFORMATION").build();
+    }
+
+    public LambdaClient lambda() {
+        return configure(LambdaClient.builder(), "LAMBDA").build();
     }
 
     private synchronized SdkHttpClient httpClient() {

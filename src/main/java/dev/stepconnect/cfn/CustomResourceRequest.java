@@ -4,15 +4,18 @@ import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonException;
 import dev.stepconnect.json.JsonObject;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * A CloudFormation custom resource request. {@code physicalResourceId} is null on Create,
- * {@code oldProperties} is empty except on Update.
+ * {@code oldProperties} is empty except on Update; {@code continuation} tells where the request stands
+ * in a chain of invocations (attempt 0: CloudFormation's own invocation).
  */
 public record CustomResourceRequest(RequestType requestType, ResponseTarget target, String resourceType,
-                                    String physicalResourceId, JsonObject properties, JsonObject oldProperties) {
+                                    String physicalResourceId, JsonObject properties, JsonObject oldProperties,
+                                    Continuation continuation) {
 
     /**
      * The answer address alone, read before anything else can fail, so that a request that is wrong in
@@ -27,6 +30,11 @@ public record CustomResourceRequest(RequestType requestType, ResponseTarget targ
 
     /** Parses the whole request; every problem is an {@link InvalidRequestException} naming the field. */
     public static CustomResourceRequest parse(JsonObject event) {
+        return parse(event, Instant.now());
+    }
+
+    /** As {@link #parse(JsonObject)}; a request that starts a chain of invocations starts it at {@code now}. */
+    public static CustomResourceRequest parse(JsonObject event, Instant now) {
         ResponseTarget target = target(event)
                 .orElseThrow(() -> new InvalidRequestException("ResponseURL is missing or not a usable URL"));
         for (String field : new String[] {"StackId", "RequestId", "LogicalResourceId"}) {
@@ -40,7 +48,13 @@ public record CustomResourceRequest(RequestType requestType, ResponseTarget targ
             throw new InvalidRequestException("PhysicalResourceId is missing on a " + type + " request");
         }
         return new CustomResourceRequest(type, target, text(event, "ResourceType"), physicalId,
-                object(event, "ResourceProperties"), object(event, "OldResourceProperties"));
+                object(event, "ResourceProperties"), object(event, "OldResourceProperties"),
+                Continuation.of(event, now));
+    }
+
+    CustomResourceRequest withContinuation(Continuation value) {
+        return new CustomResourceRequest(requestType, target, resourceType, physicalResourceId, properties,
+                oldProperties, value);
     }
 
     /** PhysicalResourceId as sent, if it is a string (used to answer requests that did not parse). */

@@ -30,11 +30,18 @@ public final class CustomResourceRunner {
     private static final Log LOG = Log.named("custom-resource");
     private static final Pattern STRING_FIELD = Pattern.compile(
             "\"(ResponseURL|StackId|RequestId|LogicalResourceId|RequestType|PhysicalResourceId)\"\\s*:\\s*\"([^\"\\\\]{1,2048})\"");
+    /** CloudFormation's wait for an answer when the resource sets no {@code ServiceTimeout}. */
+    static final Duration DEFAULT_SERVICE_TIMEOUT = Duration.ofHours(1);
+    /** Most hand-ons of one request (with a 300 s function: over an hour, CloudFormation's longest wait). */
+    public static final int MAX_HAND_ONS = 12;
+    /** Least time the next link of a chain must have before ServiceTimeout to be worth starting. */
+    static final Duration MIN_NEXT_LINK = Duration.ofSeconds(30);
 
     private final Supplier<CustomResourceProvider> provider;
     private final ResponseUrlSender sender;
     private final Duration timerMargin;
     private final Clock clock;
+    private final Continuer continuer;
 
     /**
      * @param provider    yields the provider, or throws {@link ProviderUnavailableException} when init failed
@@ -43,12 +50,25 @@ public final class CustomResourceRunner {
      */
     public CustomResourceRunner(Supplier<CustomResourceProvider> provider, ResponseUrlSender sender,
                                 Duration timerMargin, Clock clock) {
+        this(provider, sender, timerMargin, clock, Continuer.NONE);
+    }
+
+    /** @param continuer hands a request whose provider throws {@link ContinueLaterException} on to a later invocation */
+    public CustomResourceRunner(Supplier<CustomResourceProvider> provider, ResponseUrlSender sender,
+                                Duration timerMargin, Clock clock, Continuer continuer) {
         this.provider = provider;
         this.sender = sender;
         this.timerMargin = timerMargin;
         this.clock = clock;
+        this.continuer = continuer;
     }
 
+    /**
+     * Answers the request in {@code input} exactly once (or hands it on to a later invocation).
+     *
+     * @throws UndeliveredResponseException when the answer could not be delivered before the deadline:
+     *                                      the invocation fails so that Lambda retries it
+     */
     public void run(InputStream input, Context context) {
         // Credentials read during this invocation stay masked at least until it (and its worker) ends.
         try (Redaction.Scope invocation = Redaction.open()) {
@@ -69,25 +89,38 @@ public final class CustomResourceRunner {
             return;
         }
         ResponseTarget target = maybeTarget.get();
+        Continuation chain = Continuation.of(event, clock.instant());
         Duration returnMargin = timerMargin.dividedBy(4);
-        Deadline workDeadline = lambdaDeadline.minus(timerMargin);
-        Optional<Duration> serviceTimeout = serviceTimeout(event);
-        if (serviceTimeout.isPresent()) {
-            Duration margin = min(timerMargin, serviceTimeout.get().dividedBy(4));
-            workDeadline = workDeadline.min(Deadline.in(serviceTimeout.get().minus(margin), clock));
-        }
-        Invocation invocation = new Invocation(parsed, target, failurePhysicalId(event, target),
-                new Responder(target, sender), new CountDownLatch(1), context, workDeadline,
-                lambdaDeadline.minus(returnMargin), started);
+        // CloudFormation stops waiting ServiceTimeout after it sent the request (the chain's start) and
+        // ignores a later answer: the timer must answer before that, and no PUT is worth sending after it.
+        Duration serviceTimeout = serviceTimeout(event).orElse(DEFAULT_SERVICE_TIMEOUT);
+        Deadline serviceDeadline = new Deadline(chain.startedAt().plus(serviceTimeout), clock);
+        Deadline lastWorkMoment = serviceDeadline.minus(min(timerMargin, serviceTimeout.dividedBy(4)));
+        Deadline workDeadline = lambdaDeadline.minus(timerMargin).min(lastWorkMoment);
+        Deadline answerDeadline = lambdaDeadline.minus(returnMargin).min(serviceDeadline);
+        boolean handOnAllowed = continuer != Continuer.NONE && chain.attempt() < MAX_HAND_ONS
+                && lastWorkMoment.at().isAfter(lambdaDeadline.at().plus(MIN_NEXT_LINK));
+        Invocation invocation = new Invocation(parsed, target, chain.allowingHandOn(handOnAllowed),
+                failurePhysicalId(event, target), new Responder(target, sender), new CountDownLatch(1), context,
+                workDeadline, answerDeadline, started);
         startDeadlineTimer(invocation);
         // The work runs on its own thread so that this one can return before the Lambda deadline even when
         // an AWS call hangs: a timed-out invocation is retried by Lambda, and the retry would send
         // CloudFormation a second answer for a request the timer has already answered.
-        if (!runUntil(() -> process(invocation), invocation.answerDeadline())) {
-            invocation.responder().awaitDelivery(lambdaDeadline.minus(returnMargin.dividedBy(2)).remaining());
+        // The worker may still clean up after the timer's answer (see process): wait for it until the
+        // function must return, not only until the answer is sent.
+        if (!runUntil(() -> process(invocation), lambdaDeadline.minus(returnMargin))) {
             LOG.warn("provider still working at the function deadline; returning with the timer's answer",
                     "requestType", field(event, "RequestType"), "logicalResourceId", target.logicalResourceId(),
                     "stackId", target.stackId(), "durationMs", millisSince(started));
+        }
+        Optional<Delivery> delivery = invocation.responder()
+                .awaitDelivery(lambdaDeadline.minus(returnMargin.dividedBy(2)).remaining());
+        if (delivery.isEmpty() || !delivery.get().delivered()) {
+            throw new UndeliveredResponseException("the answer to CloudFormation's " + field(event, "RequestType")
+                    + " request for " + target.logicalResourceId() + " could not be delivered ("
+                    + delivery.map(d -> d.attempts() + " attempts, last: " + d.lastOutcome()).orElse("still sending")
+                    + "); the invocation fails so that Lambda retries it");
         }
     }
 
@@ -108,19 +141,27 @@ public final class CustomResourceRunner {
             if (invocation.parsed().malformed()) {
                 throw new InvalidRequestException("the event is not valid JSON");
             }
-            request = CustomResourceRequest.parse(event);
+            request = CustomResourceRequest.parse(event).withContinuation(invocation.chain());
             resolved = provider.get();
             response = resolved.handle(request, invocation.workDeadline());
+        } catch (ContinueLaterException later) {
+            if (invocation.chain().handOnAllowed()) {
+                handOn(invocation, later);
+                return;
+            }
+            response = CustomResourceResponse.failed(invocation.failureId(), Redaction.scrub(later.getMessage()));
         } catch (Throwable failure) {
             response = CustomResourceResponse.failed(invocation.failureId(),
                     explain(failure, resolved, invocation.context()));
             LOG.error("request failed", failure, "requestType", field(event, "RequestType"),
                     "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
         }
-        boolean answeredHere = invocation.responder().answer(response, invocation.answerDeadline());
+        boolean answeredHere = invocation.responder().claim();
         invocation.finished().countDown();
         if (answeredHere) {
-            logOutcome(event, target, response, invocation.started(), response.succeeded() ? "SUCCESS" : "FAILED");
+            CustomResourceResponse answer = response;
+            invocation.responder().deliver(answer, invocation.answerDeadline(),
+                    delivery -> report(invocation, answer, delivery, answer.succeeded() ? "SUCCESS" : "FAILED"));
             return;
         }
         invocation.responder().awaitDelivery(invocation.answerDeadline().remaining());
@@ -135,6 +176,34 @@ public final class CustomResourceRunner {
                 LOG.error("clean-up after the late result failed", cleanupFailure,
                         "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
             }
+        }
+    }
+
+    /** Queues the request for a later invocation instead of answering; answers FAILED if that fails. */
+    private void handOn(Invocation invocation, ContinueLaterException later) {
+        JsonObject event = invocation.parsed().event();
+        ResponseTarget target = invocation.target();
+        if (!invocation.responder().claim()) {
+            invocation.finished().countDown();
+            return;
+        }
+        try {
+            continuer.handOn(Json.write(invocation.chain().nextEvent(event)), invocation.context());
+            invocation.responder().handedOn();
+            invocation.finished().countDown();
+            LOG.info("request handed on to a later invocation", "requestType", field(event, "RequestType"),
+                    "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId(),
+                    "outcome", "HANDED_ON", "continuation", invocation.chain().attempt() + 1,
+                    "reason", abbreviate(Redaction.scrub(later.getMessage())), "durationMs", millisSince(invocation.started()));
+        } catch (RuntimeException failure) {
+            invocation.finished().countDown();
+            LOG.error("could not hand the request on to a later invocation", failure,
+                    "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
+            CustomResourceResponse failed = CustomResourceResponse.failed(invocation.failureId(),
+                    Redaction.scrub(later.getMessage()) + "; handing the request on to a later invocation failed ("
+                            + failure.getClass().getSimpleName() + ")");
+            invocation.responder().deliver(failed, invocation.answerDeadline(),
+                    delivery -> report(invocation, failed, delivery, "FAILED"));
         }
     }
 
@@ -165,8 +234,9 @@ public final class CustomResourceRunner {
                     "the provider did not finish in time: it answered FAILED shortly before the function timeout (or"
                             + " the resource's ServiceTimeout) to keep the stack from waiting; raise the function's"
                             + " Timeout or ServiceTimeout, or check that the AWS APIs it calls are reachable");
-            if (invocation.responder().answer(timedOut, invocation.answerDeadline())) {
-                logOutcome(invocation.parsed().event(), invocation.target(), timedOut, invocation.started(), "TIMED_OUT");
+            if (invocation.responder().claim()) {
+                invocation.responder().deliver(timedOut, invocation.answerDeadline(),
+                        delivery -> report(invocation, timedOut, delivery, "TIMED_OUT"));
             }
         }, "cfn-deadline-timer");
         timer.setDaemon(true);
@@ -177,10 +247,10 @@ public final class CustomResourceRunner {
      * One request being answered. {@code workDeadline}: when the timer answers FAILED, early enough for
      * its PUT to land before the function ends or CloudFormation stops waiting (ServiceTimeout).
      * {@code answerDeadline}: the last moment for an answer's PUT, a little before the Lambda deadline
-     * so that the function can still return.
+     * (so that the function can still return) and never after ServiceTimeout.
      */
-    private record Invocation(ParsedEvent parsed, ResponseTarget target, String failureId, Responder responder,
-                              CountDownLatch finished, Context context, Deadline workDeadline,
+    private record Invocation(ParsedEvent parsed, ResponseTarget target, Continuation chain, String failureId,
+                              Responder responder, CountDownLatch finished, Context context, Deadline workDeadline,
                               Deadline answerDeadline, long started) {
     }
 
@@ -260,12 +330,23 @@ public final class CustomResourceRunner {
     private record ParsedEvent(JsonObject event, boolean malformed) {
     }
 
-    private static void logOutcome(JsonObject event, ResponseTarget target, CustomResourceResponse response,
-                                   long started, String outcome) {
-        LOG.info("custom resource request answered", "requestType", field(event, "RequestType"),
+    /** The one line that says what CloudFormation really received: delivered (INFO) or not (ERROR). */
+    private static void report(Invocation invocation, CustomResourceResponse response, Delivery delivery, String outcome) {
+        JsonObject event = invocation.parsed().event();
+        ResponseTarget target = invocation.target();
+        if (delivery.delivered()) {
+            LOG.info("custom resource request answered", "requestType", field(event, "RequestType"),
+                    "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId(),
+                    "physicalResourceId", response.physicalResourceId(), "outcome", outcome,
+                    "reason", abbreviate(response.reason()), "attempts", delivery.attempts(),
+                    "durationMs", millisSince(invocation.started()));
+            return;
+        }
+        LOG.error("custom resource answer undelivered", null, "requestType", field(event, "RequestType"),
                 "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId(),
-                "physicalResourceId", response.physicalResourceId(), "outcome", outcome,
-                "reason", abbreviate(response.reason()), "durationMs", millisSince(started));
+                "physicalResourceId", response.physicalResourceId(), "outcome", "UNDELIVERED",
+                "intendedOutcome", outcome, "attempts", delivery.attempts(), "lastAttempt", delivery.lastOutcome(),
+                "durationMs", millisSince(invocation.started()));
     }
 
     private static String abbreviate(String reason) {

@@ -12,40 +12,50 @@ import java.time.Duration;
 
 /**
  * PUTs the answer to the pre-signed ResponseURL. {@link HttpURLConnection} because it costs nothing
- * at cold start. Retries network errors, 5xx, 408 and 429 with doubling backoff, a bounded number of
- * times and never past the deadline; other 4xx (expired or forged URL) cannot get better by retrying.
- * Never logs the URL: it is the credential that decides the resource's fate.
+ * at cold start. Retries network errors, 5xx, 408 and 429 with doubling backoff (capped) for as long as
+ * the deadline allows: an undelivered answer leaves the stack waiting for its ServiceTimeout (an hour
+ * by default), so there is no fixed attempt count. Other 4xx (expired or forged URL) cannot get better
+ * by retrying. Never logs the URL: it is the credential that decides the resource's fate.
+ *
+ * @see <a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html">Custom resource responses</a>
  */
 public final class ResponseUrlSender {
     private static final Log LOG = Log.named("cfn-response");
-    private final int maxAttempts;
     private final Duration initialBackoff;
+    private final Duration maxBackoff;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
-    public ResponseUrlSender(int maxAttempts, Duration initialBackoff, Duration connectTimeout, Duration readTimeout) {
-        this.maxAttempts = maxAttempts;
+    /**
+     * @param initialBackoff pause after the first failed attempt; doubled after each further one
+     * @param maxBackoff     longest pause between two attempts
+     */
+    public ResponseUrlSender(Duration initialBackoff, Duration maxBackoff, Duration connectTimeout, Duration readTimeout) {
         this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
 
     public static ResponseUrlSender defaults() {
-        return new ResponseUrlSender(5, Duration.ofMillis(250), Duration.ofSeconds(3), Duration.ofSeconds(5));
+        return new ResponseUrlSender(Duration.ofMillis(250), Duration.ofSeconds(4), Duration.ofSeconds(3),
+                Duration.ofSeconds(5));
     }
 
-    /** @return true when the URL accepted the answer (2xx) */
-    public boolean send(URI url, String body, Deadline deadline) {
+    /** Sends {@code body}, retrying until it is accepted (2xx), refused for good, or {@code deadline} passes. */
+    public Delivery send(URI url, String body, Deadline deadline) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Duration backoff = initialBackoff;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        int attempt = 0;
+        while (true) {
+            attempt++;
             String outcome;
             boolean retryable;
             try {
                 int status = put(url, bytes, deadline);
                 if (status / 100 == 2) {
                     LOG.info("response delivered", "attempt", attempt, "httpStatus", status);
-                    return true;
+                    return new Delivery(true, attempt, "HTTP " + status);
                 }
                 outcome = "HTTP " + status;
                 retryable = status >= 500 || status == 408 || status == 429;
@@ -53,17 +63,13 @@ public final class ResponseUrlSender {
                 outcome = e.getClass().getSimpleName();
                 retryable = true;
             }
-            boolean last = attempt == maxAttempts || !retryable || deadline.remaining().compareTo(backoff) <= 0;
+            boolean last = !retryable || deadline.remaining().compareTo(backoff) <= 0;
             LOG.warn("response delivery attempt failed", "attempt", attempt, "outcome", outcome, "willRetry", !last);
-            if (last) {
-                return false;
+            if (last || !sleep(backoff)) {
+                return new Delivery(false, attempt, outcome);
             }
-            if (!sleep(backoff)) {
-                return false;
-            }
-            backoff = backoff.multipliedBy(2);
+            backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         }
-        return false;
     }
 
     private int put(URI url, byte[] body, Deadline deadline) throws IOException {
@@ -90,7 +96,7 @@ public final class ResponseUrlSender {
 
     private static int timeoutMillis(Duration configured, Deadline deadline) {
         long left = deadline.remaining().toMillis();
-        return (int) Math.max(200, Math.min(configured.toMillis(), left));
+        return (int) Math.max(100, Math.min(configured.toMillis(), left));
     }
 
     private static void drain(InputStream in) throws IOException {

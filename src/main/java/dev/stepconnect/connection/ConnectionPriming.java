@@ -9,6 +9,7 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.lambda.DryRun;
 import dev.stepconnect.lambda.Priming;
 import java.util.Map;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 final class ConnectionPriming {
     private static final String SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:stepconnect-priming-AbCdEf";
+    private static final String STACK = "arn:aws:cloudformation:us-east-1:123456789012:stack/stepconnect-priming/0";
     private static final String SAMPLE_REQUEST = "{\"RequestType\":\"Create\","
             + "\"ResponseURL\":\"https://127.0.0.1/stepconnect-priming\","
             + "\"StackId\":\"arn:aws:cloudformation:us-east-1:123456789012:stack/stepconnect-priming/0\","
@@ -32,11 +34,11 @@ final class ConnectionPriming {
     private ConnectionPriming() {
     }
 
-    static void register(EventBridgeClient events, SecretsManagerClient secrets) {
-        Priming.register("ConnectionProviderFunction", () -> prime(events, secrets));
+    static void register(EventBridgeClient events, SecretsManagerClient secrets, CloudFormationClient cloudFormation) {
+        Priming.register("ConnectionProviderFunction", () -> prime(events, secrets, cloudFormation));
     }
 
-    static void prime(EventBridgeClient events, SecretsManagerClient secrets) {
+    static void prime(EventBridgeClient events, SecretsManagerClient secrets, CloudFormationClient cloudFormation) {
         JsonObject event = Json.parseObject(SAMPLE_REQUEST);
         CustomResourceRequest.parse(event);
         ConnectionProperties.parse(event.requiredObject("ResourceProperties"));
@@ -46,6 +48,8 @@ final class ConnectionPriming {
         DryRun.call(() -> secrets.getSecretValue(r -> r.secretId(SECRET)));
         DryRun.call(() -> secrets.describeSecret(r -> r.secretId(SECRET)));
         DryRun.call(() -> events.describeConnection(r -> r.name("stepconnect-priming")));
+        DryRun.call(() -> cloudFormation.describeStacks(r -> r.stackName(STACK)));
+        DryRun.call(() -> cloudFormation.describeStackResource(r -> r.stackName(STACK).logicalResourceId("Priming")));
         DryRun.call(() -> events.createConnection(r -> r.name("stepconnect-priming").authorizationType("API_KEY")
                 .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-api-key")
                         .apiKeyValue("priming-credential-value-0000")))));

@@ -5,6 +5,7 @@ import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.ConnectionNames;
 import dev.stepconnect.eventbridge.HttpParameters;
+import dev.stepconnect.eventbridge.PrivateConnectivity;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonException;
 import dev.stepconnect.json.JsonObject;
@@ -20,7 +21,7 @@ import java.util.Set;
 public record ConnectionProperties(String name, AuthorizationType authorizationType, String credentialsSecretId,
                                    String description, HttpParameters invocationParameters,
                                    HttpParameters oauthHttpParameters, String kmsKeyIdentifier,
-                                   boolean linkSecretForRotation) {
+                                   boolean linkSecretForRotation, PrivateConnectivity connectivity) {
     static final String NAME = "Name";
     static final String AUTHORIZATION_TYPE = "AuthorizationType";
     static final String CREDENTIALS_SECRET_ARN = "CredentialsSecretArn";
@@ -29,9 +30,19 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
     static final String OAUTH_HTTP_PARAMETERS = "OAuthHttpParameters";
     static final String KMS_KEY_IDENTIFIER = "KmsKeyIdentifier";
     static final String LINK_SECRET_FOR_ROTATION = "LinkSecretForRotation";
+    static final String INVOCATION_CONNECTIVITY_PARAMETERS = "InvocationConnectivityParameters";
+    static final String OAUTH_CONNECTIVITY_PARAMETERS = "OAuthConnectivityParameters";
     private static final Set<String> KNOWN = Set.of("ServiceToken", NAME, AUTHORIZATION_TYPE, CREDENTIALS_SECRET_ARN,
             DESCRIPTION, INVOCATION_HTTP_PARAMETERS, OAUTH_HTTP_PARAMETERS, KMS_KEY_IDENTIFIER, LINK_SECRET_FOR_ROTATION,
-            "ServiceTimeout");
+            INVOCATION_CONNECTIVITY_PARAMETERS, OAUTH_CONNECTIVITY_PARAMETERS, "ServiceTimeout");
+    /**
+     * A VPC Lattice resource configuration ARN, as EventBridge's API model constrains
+     * {@code ResourceConfigurationArn} (at most 2048 characters).
+     *
+     * @see <a href="https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ConnectivityResourceConfigurationArn.html">ConnectivityResourceConfigurationArn</a>
+     */
+    private static final java.util.regex.Pattern RESOURCE_CONFIGURATION_ARN = java.util.regex.Pattern.compile(
+            "arn:[a-z0-9f\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}");
     /** EventBridge's Description limit, less the room the ownership marker takes. */
     static final int MAX_DESCRIPTION = 512 - ConnectionMarker.MAX_RENDERED_LENGTH;
 
@@ -72,8 +83,71 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
         if (kmsKey != null && kmsKey.length() > 2048) {
             throw new InvalidPropertyException(KMS_KEY_IDENTIFIER + " is longer than 2048 characters");
         }
+        String invocationConfiguration = resourceConfiguration(properties, INVOCATION_CONNECTIVITY_PARAMETERS);
+        String oauthConfiguration = resourceConfiguration(properties, OAUTH_CONNECTIVITY_PARAMETERS);
+        if (oauthConfiguration != null && type != AuthorizationType.OAUTH_CLIENT_CREDENTIALS) {
+            throw new InvalidPropertyException(OAUTH_CONNECTIVITY_PARAMETERS + " applies only to AuthorizationType "
+                    + "OAUTH_CLIENT_CREDENTIALS (a private authorization endpoint), got " + type);
+        }
         return new ConnectionProperties(name, type, secretId, description, invocation, oauthHttp, kmsKey,
-                linkSecretForRotation(properties));
+                linkSecretForRotation(properties), new PrivateConnectivity(invocationConfiguration, oauthConfiguration));
+    }
+
+    /**
+     * The Name a Delete's properties give, if it is a usable connection name; lenient like
+     * {@link #linkedSecretOf}.
+     */
+    public static Optional<String> nameOf(JsonObject properties) {
+        try {
+            return optional(properties, NAME).filter(ConnectionNames::isValid);
+        } catch (RuntimeException invalid) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * {@code {"ResourceParameters": {"ResourceConfigurationArn": "..."}}}, EventBridge's
+     * {@code ConnectivityResourceParameters}, as a nested object or its JSON text; null when absent.
+     */
+    private static String resourceConfiguration(JsonObject properties, String property) {
+        Object raw = properties.raw(property);
+        if (raw == null || raw instanceof String text && text.isBlank()) {
+            return null;
+        }
+        String shape = property + " must be an object {\"ResourceParameters\": {\"ResourceConfigurationArn\": "
+                + "\"arn:aws:vpc-lattice:...:resourceconfiguration/rcfg-...\"}}";
+        JsonObject object;
+        try {
+            object = raw instanceof Map<?, ?> map ? Json.parseObject(Json.write(map))
+                    : raw instanceof String text ? Json.parseObject(text) : null;
+        } catch (JsonException e) {
+            object = null;
+        }
+        if (object == null) {
+            throw new InvalidPropertyException(shape);
+        }
+        for (String key : object.asMap().keySet()) {
+            if (!key.equals("ResourceParameters")) {
+                throw new InvalidPropertyException(property + " has an unknown field '" + truncate(key) + "'; " + shape);
+            }
+        }
+        JsonObject resource;
+        try {
+            resource = object.object("ResourceParameters").orElseThrow(() -> new InvalidPropertyException(shape));
+        } catch (JsonException e) {
+            throw new InvalidPropertyException(shape);
+        }
+        Object arn = resource.raw("ResourceConfigurationArn");
+        if (!(arn instanceof String text) || text.isBlank()) {
+            throw new InvalidPropertyException(property + ".ResourceParameters.ResourceConfigurationArn is required");
+        }
+        String value = text.trim();
+        if (value.length() > 2048 || !RESOURCE_CONFIGURATION_ARN.matcher(value).matches()) {
+            throw new InvalidPropertyException(property + ".ResourceParameters.ResourceConfigurationArn must be a VPC"
+                    + " Lattice resource configuration ARN (arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/"
+                    + "rcfg-<17 characters>), got '" + truncate(value) + "'");
+        }
+        return value;
     }
 
     /**

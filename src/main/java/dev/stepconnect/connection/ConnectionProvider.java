@@ -2,7 +2,13 @@ package dev.stepconnect.connection;
 
 import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.eventbridge.ConnectionMarker;
+import dev.stepconnect.cfn.CloudFormationStacks;
 import dev.stepconnect.cfn.CustomResourceProvider;
+import dev.stepconnect.cfn.RequestRefusedException;
+import dev.stepconnect.cfn.StackCheckException;
+import dev.stepconnect.connection.ConnectionService.Window;
+import dev.stepconnect.eventbridge.ConnectionRequestException;
+import dev.stepconnect.log.Log;
 import dev.stepconnect.cfn.CustomResourceRequest;
 import dev.stepconnect.cfn.CustomResourceResponse;
 import dev.stepconnect.cfn.FailedCreateMarker;
@@ -29,42 +35,136 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * secret without revealing its value.
  */
 public final class ConnectionProvider implements CustomResourceProvider {
+    private static final Log LOG = Log.named("connection-provider");
     private final ConnectionService service;
+    private final CloudFormationStacks stacks;
 
-    public ConnectionProvider(ConnectionService service) {
+    public ConnectionProvider(ConnectionService service, CloudFormationStacks stacks) {
         this.service = service;
+        this.stacks = stacks;
     }
 
     @Override
     public CustomResourceResponse handle(CustomResourceRequest request, Deadline deadline) {
+        Window window = new Window(deadline, request.continuation().startedAt(), request.continuation().handOnAllowed());
         return switch (request.requestType()) {
-            case Create -> create(request, deadline);
-            case Update -> update(request, deadline);
-            case Delete -> delete(request);
+            case Create -> create(request, window);
+            case Update -> update(request, window);
+            case Delete -> delete(request, deadline);
         };
     }
 
-    private CustomResourceResponse create(CustomResourceRequest request, Deadline deadline) {
+    private CustomResourceResponse create(CustomResourceRequest request, Window window) {
         ConnectionProperties properties = ConnectionProperties.parse(request.properties());
-        return answer(service.create(properties, marker(request), deadline));
+        ConnectionDescription ready = service.create(properties, marker(request), window);
+        undoIfNoLongerWanted(request, properties);
+        return answer(ready);
     }
 
-    private CustomResourceResponse update(CustomResourceRequest request, Deadline deadline) {
+    /**
+     * A stack operation cancelled (or timed out) while this Create ran has moved on, and its Delete may
+     * have found nothing yet: if CloudFormation now shows the stack in a state where it sends no Create,
+     * delete what this request made. Best effort: when CloudFormation cannot be asked, or does not know
+     * the stack (a local run), the Create stands.
+     */
+    private void undoIfNoLongerWanted(CustomResourceRequest request, ConnectionProperties properties) {
+        CloudFormationStacks.Verdict verdict;
+        try {
+            verdict = stacks.check(request);
+        } catch (StackCheckException e) {
+            LOG.warn("could not confirm with CloudFormation that the Create is still wanted; keeping the connection",
+                    "connectionName", properties.name(), "error", e.getMessage());
+            return;
+        }
+        if (verdict.confirmed() || verdict.record() == null) {
+            return;
+        }
+        service.undoIfCreatedBy(properties.name(), marker(request),
+                properties.linkSecretForRotation() ? Optional.of(properties.credentialsSecretId()) : Optional.empty());
+        LOG.warn("request refused", "requestType", "Create", "stackId", request.target().stackId(),
+                "logicalResourceId", request.target().logicalResourceId(), "connectionName", properties.name(),
+                "refusal", verdict.refusal());
+        throw new RequestRefusedException("the stack operation ended while the connection was being created ("
+                + verdict.refusal() + "); the connection was deleted again");
+    }
+
+    private CustomResourceResponse update(CustomResourceRequest request, Window window) {
         ConnectionProperties properties = ConnectionProperties.parse(request.properties());
+        CloudFormationStacks.Verdict verdict = stacks.check(request);
+        if (!verdict.confirmed()) {
+            logRefused(request, verdict.refusal());
+            throw new RequestRefusedException("request refused: CloudFormation does not confirm this Update ("
+                    + verdict.refusal() + "); nothing was changed");
+        }
         if (properties.name().equals(request.physicalResourceId())) {
             return answer(service.updateInPlace(properties, marker(request),
-                    ConnectionProperties.linkedSecretOf(request.oldProperties()), deadline));
+                    ConnectionProperties.linkedSecretOf(request.oldProperties()), window));
         }
-        return answer(service.replace(properties, marker(request), deadline));
+        return answer(service.replace(properties, marker(request), window));
     }
 
-    private CustomResourceResponse delete(CustomResourceRequest request) {
-        String name = request.physicalResourceId();
-        // A failed Create's marker, or an id that cannot be a connection name, names nothing to delete.
-        if (!FailedCreateMarker.isMarker(name) && ConnectionNames.isValid(name)) {
-            service.delete(name, marker(request), ConnectionProperties.linkedSecretOf(request.properties()));
+    /**
+     * Deletes the connection the PhysicalResourceId names, if it is this resource's; otherwise (a Create
+     * that was cancelled, whose Delete carries an id of CloudFormation's own) the connection that
+     * {@code ResourceProperties.Name} names, if it is this resource's and not the one CloudFormation
+     * records for the resource. Confirmed with CloudFormation before anything is changed; a Delete that
+     * cannot be confirmed touches nothing and answers SUCCESS (nothing of the stack's is affected).
+     */
+    private CustomResourceResponse delete(CustomResourceRequest request, Deadline deadline) {
+        String physicalId = request.physicalResourceId();
+        ConnectionMarker ours = marker(request);
+        Optional<String> linkedSecret = ConnectionProperties.linkedSecretOf(request.properties());
+        // A failed Create's marker, or an id that cannot be a connection name, names no connection.
+        Optional<String> physicalName = Optional.of(physicalId)
+                .filter(id -> !FailedCreateMarker.isMarker(id) && ConnectionNames.isValid(id));
+        Optional<ConnectionDescription> physical = physicalName.flatMap(service::describe);
+        boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false);
+        Optional<String> byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
+                .filter(name -> !physicalName.equals(Optional.of(name)))
+                .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+        boolean tagToClean = physicalName.isPresent() && linkedSecret.isPresent();
+        if (!physicalOurs && byName.isEmpty() && !tagToClean) {
+            physical.ifPresent(c -> LOG.warn("connection is not this resource's; left in place", "connectionName",
+                    c.name(), "hasMarker", c.marker().isPresent()));
+            return CustomResourceResponse.success(physicalId, Map.of(), false);
         }
-        return CustomResourceResponse.success(name, Map.of(), false);
+        CloudFormationStacks.Verdict verdict;
+        try {
+            verdict = stacks.check(request);
+        } catch (StackCheckException e) {
+            if (!physicalOurs && byName.isEmpty()) {
+                LOG.warn("could not confirm the Delete with CloudFormation; the rotation tag was left as it is",
+                        "error", e.getMessage());
+                return CustomResourceResponse.success(physicalId, Map.of(), false);
+            }
+            throw e;
+        }
+        if (!verdict.confirmed()) {
+            logRefused(request, verdict.refusal());
+            return CustomResourceResponse.success(physicalId, Map.of(), false);
+        }
+        if (physicalOurs) {
+            service.deleteOwned(physicalId, linkedSecret, deadline);
+            return CustomResourceResponse.success(physicalId, Map.of(), false);
+        }
+        physical.ifPresent(c -> LOG.warn("connection is not this resource's; left in place", "connectionName",
+                c.name(), "hasMarker", c.marker().isPresent()));
+        String recorded = verdict.record() == null ? null : verdict.record().physicalResourceId();
+        if (byName.isPresent() && !byName.get().equals(recorded)) {
+            // The connection a cancelled Create of this resource made, under the Name it would have returned.
+            LOG.info("deleting the connection of a Create that did not complete", "connectionName", byName.get());
+            service.deleteOwned(byName.get(), linkedSecret, deadline);
+        }
+        if (tagToClean) {
+            service.unlinkQuietly(linkedSecret.get(), physicalName.get());
+        }
+        return CustomResourceResponse.success(physicalId, Map.of(), false);
+    }
+
+    private static void logRefused(CustomResourceRequest request, String refusal) {
+        LOG.warn("request refused", "requestType", request.requestType().name(), "stackId", request.target().stackId(),
+                "logicalResourceId", request.target().logicalResourceId(),
+                "physicalResourceId", request.physicalResourceId(), "refusal", refusal);
     }
 
     @Override
@@ -80,7 +180,8 @@ public final class ConnectionProvider implements CustomResourceProvider {
     @Override
     public Optional<String> explain(Throwable failure) {
         if (failure instanceof InvalidPropertyException || failure instanceof ConnectionConflictException
-                || failure instanceof InvalidCredentialException) {
+                || failure instanceof InvalidCredentialException || failure instanceof RequestRefusedException
+                || failure instanceof StackCheckException) {
             return Optional.of(failure.getMessage());
         }
         if (failure instanceof ConnectionNotReadyException notReady) {
@@ -92,6 +193,9 @@ public final class ConnectionProvider implements CustomResourceProvider {
             String service = aws.awsErrorDetails().serviceName();
             return Optional.of((service == null ? "AWS" : service) + " answered " + AwsErrors.code(aws)
                     + " (HTTP " + aws.statusCode() + "): " + Redaction.scrub(aws.awsErrorDetails().errorMessage()));
+        }
+        if (failure instanceof ConnectionRequestException) {
+            return Optional.of(Redaction.scrub(failure.getMessage()));
         }
         if (failure instanceof SdkClientException) {
             return Optional.of("could not reach the AWS API after retrying: " + Redaction.scrub(failure.getMessage()));

@@ -1,10 +1,12 @@
 package dev.stepconnect.connection;
 
-import dev.stepconnect.eventbridge.ConnectionMarker;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stepconnect.aws.AwsClients;
+import dev.stepconnect.cfn.CloudFormationStacks;
+import dev.stepconnect.cfn.Continuer;
 import dev.stepconnect.cfn.CustomResourceProvider;
+import dev.stepconnect.cfn.LambdaSelfInvoker;
 import dev.stepconnect.cfn.CustomResourceRunner;
 import dev.stepconnect.cfn.ProviderUnavailableException;
 import dev.stepconnect.cfn.ResponseUrlSender;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -30,6 +33,11 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
     /** Room before the Lambda deadline for the FAILED answer's PUT and its retries. */
     static final Duration DEFAULT_TIMER_MARGIN = Duration.ofSeconds(10);
+    /**
+     * Longest overall wait for AUTHORIZED/ACTIVE: CloudFormation's longest ServiceTimeout. A wait longer
+     * than one invocation continues in later invocations of the function (see {@link LambdaSelfInvoker}).
+     */
+    static final int MAX_WAIT_SECONDS = 3600;
 
     private final CustomResourceRunner runner;
 
@@ -44,18 +52,22 @@ public final class ConnectionProviderHandler implements RequestStreamHandler {
 
     ConnectionProviderHandler(Environment environment, Function<Environment, AwsClients> clients, Duration pollInterval,
                               Duration timerMargin, ResponseUrlSender sender) {
+        // Built once, with the provider: without clients there is nothing to hand a request on with either.
+        Continuer[] continuer = {Continuer.NONE};
         Supplier<CustomResourceProvider> provider = guarded(() -> {
-            int waitSeconds = environment.integer("STEPCONNECT_WAIT_SECONDS", 60, 0, 900);
+            int waitSeconds = environment.integer("STEPCONNECT_WAIT_SECONDS", 60, 0, MAX_WAIT_SECONDS);
             AwsClients aws = clients.apply(environment);
             EventBridgeClient events = aws.eventBridge();
             SecretsManagerClient secrets = aws.secretsManager();
-            ConnectionPriming.register(events, secrets);
+            CloudFormationClient cloudFormation = aws.cloudFormation();
+            ConnectionPriming.register(events, secrets, cloudFormation);
             ConnectionService service = new ConnectionService(new ConnectionGateway(events, pollInterval),
                     new CredentialsSecretStore(secrets),
                     Duration.ofSeconds(waitSeconds), timerMargin);
-            return new ConnectionProvider(service);
+            continuer[0] = new LambdaSelfInvoker(aws.lambda());
+            return new ConnectionProvider(service, new CloudFormationStacks(cloudFormation));
         });
-        this.runner = new CustomResourceRunner(provider, sender, timerMargin, Clock.systemUTC());
+        this.runner = new CustomResourceRunner(provider, sender, timerMargin, Clock.systemUTC(), continuer[0]);
     }
 
     @Override

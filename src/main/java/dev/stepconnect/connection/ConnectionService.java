@@ -1,20 +1,24 @@
 package dev.stepconnect.connection;
 
-import dev.stepconnect.eventbridge.ConnectionMarker;
-import dev.stepconnect.credentials.Credential;
+import dev.stepconnect.cfn.ContinueLaterException;
+import dev.stepconnect.connection.CredentialsSecretStore.SecretCredential;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.eventbridge.ConnectionGateway;
+import dev.stepconnect.eventbridge.ConnectionMarker;
+import dev.stepconnect.eventbridge.ConnectionNotReadyException;
 import dev.stepconnect.eventbridge.ConnectionSpec;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
 
 /**
  * The lifecycle of connections owned by {@code Custom::EventBridgeConnection} resources: create (or
- * resume an earlier delivery of the same request), update in place, replace under a new name, delete.
+ * resume an earlier attempt of the same resource), update in place, replace under a new name, delete.
  * Never takes over a connection this stack resource did not create (see {@link ConnectionMarker}).
+ * Every write records this request and the credential's source secret version in the marker.
  */
 public final class ConnectionService {
     private static final Log LOG = Log.named("connection-provider");
@@ -24,7 +28,19 @@ public final class ConnectionService {
     private final Duration reserve;
 
     /**
-     * @param maxWait longest wait for AUTHORIZED/ACTIVE ({@code STEPCONNECT_WAIT_SECONDS})
+     * When a request's work must end. {@code deadline}: this invocation's; {@code waitStartedAt}: when the
+     * request's first invocation began (the wait for readiness counts from there across hand-ons);
+     * {@code handOnAllowed}: whether a wait cut short by this invocation's deadline may continue in a
+     * later invocation ({@link ContinueLaterException}).
+     */
+    public record Window(Deadline deadline, Instant waitStartedAt, boolean handOnAllowed) {
+    }
+
+    /** How a connection came to carry this request's marker. */
+    private enum Provisioned { CREATED, RESUMED, REUSED }
+
+    /**
+     * @param maxWait longest wait for AUTHORIZED/ACTIVE ({@code STEPCONNECT_WAIT_SECONDS}), across hand-ons
      * @param reserve time kept back from the deadline to undo a half-done Create and answer
      */
     public ConnectionService(ConnectionGateway gateway, CredentialsSecretStore secrets,
@@ -35,35 +51,39 @@ public final class ConnectionService {
         this.reserve = reserve;
     }
 
-    /** Create: the Name must be free, or hold the work of an earlier delivery of this same request. */
-    public ConnectionDescription create(ConnectionProperties properties, ConnectionMarker ours, Deadline deadline) {
-        return createOrResume(properties, ours, false, deadline);
+    /**
+     * Create: the Name must be free, or hold the work of an earlier attempt of this same stack resource
+     * (a Lambda retry of this request, or an earlier Create that hung and was abandoned).
+     */
+    public ConnectionDescription create(ConnectionProperties properties, ConnectionMarker ours, Window window) {
+        return createOrResume(properties, ours, true, window);
     }
 
     /**
      * Update to a new Name: a new connection (CloudFormation deletes the old one afterwards). A rollback
      * to a Name this resource used before finds that connection still there and reuses it.
      */
-    public ConnectionDescription replace(ConnectionProperties properties, ConnectionMarker ours, Deadline deadline) {
-        return createOrResume(properties, ours, true, deadline);
+    public ConnectionDescription replace(ConnectionProperties properties, ConnectionMarker ours, Window window) {
+        return createOrResume(properties, ours, false, window);
     }
 
     /**
      * Update with the same Name: re-reads the secret (a stack update also syncs the credential) and
-     * re-sends everything StepConnect owns on the connection. Keeps the connection's ownership marker.
+     * re-sends everything StepConnect owns on the connection, with this request's marker. A connection
+     * that already carries this request's marker (a retry, or a hand-on) is only waited for.
      */
     public ConnectionDescription updateInPlace(ConnectionProperties properties, ConnectionMarker ours,
-                                               Optional<String> previouslyLinkedSecret, Deadline deadline) {
+                                               Optional<String> previouslyLinkedSecret, Window window) {
         String name = properties.name();
-        Optional<String> description = descriptionOf(name);
+        Optional<ConnectionDescription> current = gateway.describe(name);
         ConnectionDescription ready;
-        if (description.isEmpty()) {
+        if (current.isEmpty()) {
             // Deleted outside CloudFormation. Failing would not help: the rollback Update would find it
             // missing too and leave the stack in UPDATE_ROLLBACK_FAILED. The name is free, so recreate it.
             LOG.warn("connection no longer exists; recreating it", "connectionName", name);
-            ready = createOrResume(properties, ours, true, deadline);
+            ready = createOrResume(properties, ours, false, window);
         } else {
-            ready = updateOwned(properties, ours, description.get(), deadline);
+            ready = updateOwned(properties, ours, current.get(), window);
         }
         previouslyLinkedSecret
                 .filter(secret -> !properties.linkSecretForRotation() || !secret.equals(properties.credentialsSecretId()))
@@ -71,66 +91,85 @@ public final class ConnectionService {
         return ready;
     }
 
-    /**
-     * Deletes the connection (already gone is fine) unless another stack resource owns it by now, and
-     * removes it from the secret's rotation tag.
-     */
-    public void delete(String name, ConnectionMarker ours, Optional<String> linkedSecret) {
-        if (TakeoverGuard.mayManage(descriptionOf(name).flatMap(ConnectionMarker::find), ours)) {
-            deleteOwned(name, linkedSecret);
-            return;
-        }
-        LOG.warn("connection now belongs to another stack resource; left in place", "connectionName", name);
-        linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
+    /** The connection named {@code name}, as it is now (empty: no such connection). */
+    public Optional<ConnectionDescription> describe(String name) {
+        return gateway.describe(name);
     }
 
     /**
-     * Deletes {@code name} if this very request created it: used when CloudFormation was already told
-     * the request failed, so it will never delete what the request left behind.
+     * Deletes a connection the caller has found to be this resource's (ConcurrentModification retried
+     * until {@code deadline}; already gone is fine), and removes it from the secret's rotation tag.
      */
-    public void undoIfCreatedBy(String name, ConnectionMarker ours, Optional<String> linkedSecret) {
-        Optional<ConnectionMarker> marker = descriptionOf(name).flatMap(ConnectionMarker::find);
-        if (marker.isPresent() && marker.get().sameRequest(ours)) {
-            deleteOwned(name, linkedSecret);
-        }
-    }
-
-    private void deleteOwned(String name, Optional<String> linkedSecret) {
-        boolean existed = gateway.delete(name);
+    public void deleteOwned(String name, Optional<String> linkedSecret, Deadline deadline) {
+        boolean existed = gateway.delete(name, deadline);
         LOG.info("connection deleted", "connectionName", name, "existed", existed);
         linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
     }
 
-    private ConnectionDescription updateOwned(ConnectionProperties properties, ConnectionMarker ours,
-                                              String description, Deadline deadline) {
-        String name = properties.name();
-        Optional<ConnectionMarker> existing = ConnectionMarker.find(description);
-        if (!TakeoverGuard.mayManage(existing, ours)) {
-            throw new ConnectionConflictException(ConnectionProperties.NAME + ": connection " + name + " now belongs to"
-                    + " another stack resource (it was deleted outside CloudFormation and the name reused); StepConnect"
-                    + " never takes over a connection it does not own. Change Name to create a new one");
+    /**
+     * Deletes {@code name} if this very request wrote it last: used when CloudFormation was already
+     * told the request failed (or no longer wants it), so it will never delete what the request left.
+     */
+    public void undoIfCreatedBy(String name, ConnectionMarker ours, Optional<String> linkedSecret) {
+        Optional<ConnectionMarker> marker = gateway.describe(name).flatMap(ConnectionDescription::marker);
+        if (marker.isPresent() && marker.get().sameRequest(ours)) {
+            boolean existed = gateway.delete(name);
+            LOG.info("connection of the abandoned request deleted", "connectionName", name, "existed", existed);
+            linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
         }
-        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
-        gateway.update(spec(properties, existing.orElse(ours), credential));
-        ConnectionDescription ready = gateway.awaitReady(name, waitDeadline(deadline));
+    }
+
+    /** Removes {@code name} from the secret's rotation tag; a failure is logged, never thrown. */
+    public void unlinkQuietly(String secretId, String name) {
+        try {
+            secrets.unlink(secretId, name);
+        } catch (RuntimeException e) {
+            // The deletion is what matters; a stale name in the tag only names a connection that is gone.
+            LOG.warn("could not remove the connection from the secret's rotation tag", "connectionName", name,
+                    "errorType", e.getClass().getSimpleName());
+        }
+    }
+
+    private ConnectionDescription updateOwned(ConnectionProperties properties, ConnectionMarker ours,
+                                              ConnectionDescription current, Window window) {
+        String name = properties.name();
+        Optional<ConnectionMarker> existing = current.marker();
+        if (existing.isPresent() && existing.get().sameRequest(ours)) {
+            LOG.info("connection already written by this request; waiting for it", "connectionName", name);
+        } else if (!TakeoverGuard.mayManage(existing, ours)) {
+            throw new ConnectionConflictException(existing.isEmpty()
+                    ? ConnectionProperties.NAME + ": connection " + name + " carries no StepConnect marker (it was not"
+                    + " made by StepConnect, or the marker was edited out of its Description); StepConnect never"
+                    + " overwrites such a connection. Change Name to create a new one"
+                    : ConnectionProperties.NAME + ": connection " + name + " now belongs to another stack resource (it"
+                    + " was deleted outside CloudFormation and the name reused); StepConnect never takes over a"
+                    + " connection it does not own. Change Name to create a new one");
+        } else {
+            SecretCredential read = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
+            gateway.update(spec(properties, ours, read), window.deadline());
+        }
+        ConnectionDescription ready = awaitReady(name, window);
         if (properties.linkSecretForRotation()) {
             secrets.link(properties.credentialsSecretId(), name);
         }
         return ready;
     }
 
+    /** @param undoReused a reused connection of this resource is undone on failure (Create: no one else uses it) */
     private ConnectionDescription createOrResume(ConnectionProperties properties, ConnectionMarker ours,
-                                                 boolean allowSameOwner, Deadline deadline) {
-        Credential credential = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
-        boolean createdByThisRequest = provision(properties, ours, credential, allowSameOwner);
+                                                 boolean undoReused, Window window) {
+        SecretCredential read = secrets.read(properties.credentialsSecretId(), properties.authorizationType());
+        Provisioned provisioned = provision(properties, ours, read, window.deadline());
         try {
-            ConnectionDescription ready = gateway.awaitReady(properties.name(), waitDeadline(deadline));
+            ConnectionDescription ready = awaitReady(properties.name(), window);
             if (properties.linkSecretForRotation()) {
                 secrets.link(properties.credentialsSecretId(), properties.name());
             }
             return ready;
+        } catch (ContinueLaterException handedOn) {
+            throw handedOn;
         } catch (RuntimeException failure) {
-            if (createdByThisRequest) {
+            if (provisioned != Provisioned.REUSED || undoReused) {
                 // CloudFormation will record this request as failed and never delete the connection: undo it.
                 deleteQuietly(properties.name());
             }
@@ -138,25 +177,23 @@ public final class ConnectionService {
         }
     }
 
-    /** @return true when the connection is this request's own work (and must be undone if the request fails) */
-    private boolean provision(ConnectionProperties properties, ConnectionMarker ours, Credential credential,
-                              boolean allowSameOwner) {
+    private Provisioned provision(ConnectionProperties properties, ConnectionMarker ours, SecretCredential read,
+                                  Deadline deadline) {
         String name = properties.name();
         // Check before creating: some implementations silently overwrite an existing name on create.
         for (int attempt = 0; attempt < 2; attempt++) {
-            Optional<String> existing = descriptionOf(name);
+            Optional<ConnectionDescription> existing = gateway.describe(name);
             if (existing.isEmpty()) {
                 try {
-                    gateway.create(spec(properties, ours, credential));
+                    gateway.create(spec(properties, ours, read));
                     LOG.info("connection created", "connectionName", name);
-                    return true;
+                    return Provisioned.CREATED;
                 } catch (ResourceAlreadyExistsException raced) {
                     // A concurrent delivery of the same request (or someone else) created it meanwhile: look again.
                     continue;
                 }
             }
-            Optional<ConnectionMarker> marker = ConnectionMarker.find(existing.get());
-            switch (TakeoverGuard.decide(marker, ours, allowSameOwner)) {
+            switch (TakeoverGuard.decide(existing.get().marker(), ours)) {
                 case REFUSE -> throw new ConnectionConflictException(ConnectionProperties.NAME + ": a connection named "
                         + name + " already exists and was not created by this stack resource; StepConnect never takes"
                         + " over a connection it does not own. Choose another Name, or delete the existing connection");
@@ -165,12 +202,12 @@ public final class ConnectionService {
                     // delivery's create could only fail with a concurrent-modification error.
                     LOG.info("connection already created by an earlier delivery of this request; resumed",
                             "connectionName", name);
-                    return true;
+                    return Provisioned.RESUMED;
                 }
                 case REUSE_OWNED -> {
-                    gateway.update(spec(properties, marker.get(), credential));
+                    gateway.update(spec(properties, ours, read), deadline);
                     LOG.info("connection created earlier by this stack resource; reused", "connectionName", name);
-                    return false;
+                    return Provisioned.REUSED;
                 }
             }
         }
@@ -178,18 +215,29 @@ public final class ConnectionService {
                 + " appeared and disappeared while it was being created; retry the stack operation");
     }
 
-    private static ConnectionSpec spec(ConnectionProperties properties, ConnectionMarker marker, Credential credential) {
-        return new ConnectionSpec(properties.name(), marker.appendTo(properties.description()), credential,
-                properties.invocationParameters(), properties.oauthHttpParameters(), properties.kmsKeyIdentifier());
+    /**
+     * Waits for AUTHORIZED/ACTIVE until the overall wait ({@code maxWait} from the request's first
+     * invocation) or this invocation's deadline, whichever comes first. When this invocation's deadline
+     * cut the wait short and a hand-on is allowed, the request continues in a later invocation.
+     */
+    private ConnectionDescription awaitReady(String name, Window window) {
+        Deadline overall = new Deadline(window.waitStartedAt().plus(maxWait), window.deadline().clock());
+        Deadline thisInvocation = window.deadline().minus(reserve);
+        try {
+            return gateway.awaitReady(name, overall.min(thisInvocation));
+        } catch (ConnectionNotReadyException notReady) {
+            if (notReady.timedOut() && window.handOnAllowed() && overall.at().isAfter(thisInvocation.at())) {
+                throw new ContinueLaterException(notReady.getMessage());
+            }
+            throw notReady;
+        }
     }
 
-    /** Empty when no connection has that name; otherwise its Description ("" when it has none). */
-    private Optional<String> descriptionOf(String name) {
-        return gateway.describe(name).map(ConnectionDescription::description);
-    }
-
-    private Deadline waitDeadline(Deadline deadline) {
-        return Deadline.in(maxWait, deadline.clock()).min(deadline.minus(reserve));
+    private static ConnectionSpec spec(ConnectionProperties properties, ConnectionMarker ours, SecretCredential read) {
+        ConnectionMarker marker = ours.carrying(read.source().secretArn(), read.source().versionId());
+        return new ConnectionSpec(properties.name(), marker.appendTo(properties.description()), read.credential(),
+                properties.invocationParameters(), properties.oauthHttpParameters(), properties.kmsKeyIdentifier(),
+                properties.connectivity());
     }
 
     private void deleteQuietly(String name) {
@@ -199,16 +247,6 @@ public final class ConnectionService {
         } catch (RuntimeException e) {
             LOG.error("could not delete the connection of the failed request; delete it by hand", e,
                     "connectionName", name);
-        }
-    }
-
-    private void unlinkQuietly(String secretId, String name) {
-        try {
-            secrets.unlink(secretId, name);
-        } catch (RuntimeException e) {
-            // The deletion is what matters; a stale name in the tag only names a connection that is gone.
-            LOG.warn("could not remove the connection from the secret's rotation tag", "connectionName", name,
-                    "errorType", e.getClass().getSimpleName());
         }
     }
 }

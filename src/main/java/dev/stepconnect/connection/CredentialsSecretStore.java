@@ -9,6 +9,7 @@ import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.log.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.stepconnect.eventbridge.CredentialSource;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -31,11 +32,15 @@ public final class CredentialsSecretStore {
         this.secrets = secrets;
     }
 
+    /** A credential and the secret version it was read from (what the connection's marker records). */
+    public record SecretCredential(Credential credential, CredentialSource source) {
+    }
+
     /**
      * Reads and validates the credential (its secret value is registered for redaction while parsing).
      * The secret must carry the owner's opt-in tag; without it nothing is read.
      */
-    public Credential read(String secretId, AuthorizationType expected) {
+    public SecretCredential read(String secretId, AuthorizationType expected) {
         try {
             CredentialOptIn.require(secretId, tagsOf(secretId));
         } catch (InvalidCredentialException e) {
@@ -63,7 +68,8 @@ public final class CredentialsSecretStore {
                     + "' has no SecretString (binary secrets are not supported)");
         }
         try {
-            return CredentialSecrets.parse(response.secretString(), expected);
+            return new SecretCredential(CredentialSecrets.parse(response.secretString(), expected),
+                    new CredentialSource(response.arn(), response.versionId()));
         } catch (InvalidCredentialException e) {
             // Names the secret, the key and the rule; never the value.
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": secret '" + secretId

@@ -7,43 +7,41 @@ import java.util.Optional;
 public final class TakeoverGuard {
 
     public enum Decision {
-        /** Ours from an earlier delivery of this very request: continue, and undo it if this request fails. */
+        /** Ours from an earlier delivery of this very request: continue without writing again. */
         RESUME_OWN_REQUEST,
-        /** Created by this stack resource earlier (an update rolling back to a previous Name): reuse, never delete. */
+        /**
+         * Created by this stack resource in another request: an earlier, hung Create of the same resource,
+         * or an update rolling back to a previous Name. Reuse it (and write this request's marker).
+         */
         REUSE_OWNED,
-        /** Someone else's: refuse. */
+        /** Someone else's, or carrying no StepConnect marker: refuse. */
         REFUSE
     }
 
     private TakeoverGuard() {
     }
 
-    /**
-     * @param allowSameOwner false on Create: a new resource has no earlier connections, so only a retry
-     *                       of the same request may find one; true on an Update that changes the Name,
-     *                       where a rollback returns to a connection this resource created before
-     */
-    public static Decision decide(Optional<ConnectionMarker> existing, ConnectionMarker ours, boolean allowSameOwner) {
+    public static Decision decide(Optional<ConnectionMarker> existing, ConnectionMarker ours) {
         if (existing.isEmpty()) {
             return Decision.REFUSE;
         }
         if (existing.get().sameRequest(ours)) {
             return Decision.RESUME_OWN_REQUEST;
         }
-        if (allowSameOwner && existing.get().sameOwner(ours)) {
+        if (existing.get().sameOwner(ours)) {
             return Decision.REUSE_OWNED;
         }
         return Decision.REFUSE;
     }
 
     /**
-     * Whether the connection a resource's PhysicalResourceId names may still be updated or deleted by
-     * it. Another resource's marker means the connection was deleted outside CloudFormation and its
-     * name reused since: it is no longer ours. No marker at all is most likely a hand-edited
-     * Description, so the connection stays manageable rather than leaving the stack unable to update,
-     * roll back or delete.
+     * Whether a stack resource may update or delete a connection: only when the connection's marker
+     * names that resource (StackId and LogicalResourceId). Another resource's marker means the connection
+     * was deleted outside CloudFormation and its name reused since; no marker means StepConnect did not
+     * make it (or the marker was edited out): in both cases it is not ours, and a forged request must not
+     * be able to overwrite or delete it.
      */
     public static boolean mayManage(Optional<ConnectionMarker> existing, ConnectionMarker ours) {
-        return existing.map(ours::sameOwner).orElse(true);
+        return existing.map(ours::sameOwner).orElse(false);
     }
 }

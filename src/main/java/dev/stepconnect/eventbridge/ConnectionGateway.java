@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.eventbridge.model.ConnectionBodyParameter
 import software.amazon.awssdk.services.eventbridge.model.ConnectionHeaderParameter;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionHttpParameters;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionQueryStringParameter;
+import software.amazon.awssdk.services.eventbridge.model.ConnectivityResourceParameters;
 import software.amazon.awssdk.services.eventbridge.model.CreateConnectionAuthRequestParameters;
 import software.amazon.awssdk.services.eventbridge.model.CreateConnectionRequest;
 import software.amazon.awssdk.services.eventbridge.model.CreateConnectionResponse;
@@ -31,6 +32,8 @@ import software.amazon.awssdk.services.eventbridge.model.UpdateConnectionRequest
  */
 public final class ConnectionGateway {
     private static final Duration MAX_CONFLICT_BACKOFF = Duration.ofSeconds(5);
+    /** Longest StateReason quoted in a failure (it ends up in a CloudFormation Reason, which has a size limit). */
+    static final int MAX_STATE_REASON = 300;
     private final EventBridgeClient events;
     private final Duration pollInterval;
 
@@ -60,6 +63,9 @@ public final class ConnectionGateway {
         if (spec.kmsKeyIdentifier() != null) {
             request.kmsKeyIdentifier(spec.kmsKeyIdentifier());
         }
+        if (spec.connectivity().invocationResourceConfigurationArn() != null) {
+            request.invocationConnectivityParameters(connectivity(spec.connectivity().invocationResourceConfigurationArn()));
+        }
         try {
             CreateConnectionResponse response = events.createConnection(request.build());
             return response.connectionArn();
@@ -70,24 +76,32 @@ public final class ConnectionGateway {
 
     /**
      * Replaces everything StepConnect owns on the connection: credential, description, invocation and
-     * OAuth HTTP parameters, KMS key. Parameters are always re-sent, because a connection keeps no
-     * parameter that an update leaves out only by accident of EventBridge's merge rules. An AWS error
-     * arrives without AWS's text ({@link AwsErrors#withoutText}): the request carried the credential.
+     * OAuth HTTP parameters, KMS key, private connectivity. Parameters are always re-sent, because a
+     * connection keeps no parameter that an update leaves out only by accident of EventBridge's merge
+     * rules. A {@code ConcurrentModificationException} is retried until {@code deadline} (see
+     * {@link #retryingConflicts}); other failures arrive as {@link ConnectionRequestException}, with
+     * the AWS error code and never AWS's text (the request carried the credential).
      */
-    public void update(ConnectionSpec spec) {
+    public void update(ConnectionSpec spec, Deadline deadline) {
+        UpdateConnectionAuthRequestParameters auth = updateAuth(spec.credential(), spec.invocationParameters(),
+                spec.oauthHttpParameters());
+        if (spec.connectivity().oauthResourceConfigurationArn() != null) {
+            auth = auth.toBuilder().connectivityParameters(connectivity(spec.connectivity().oauthResourceConfigurationArn()))
+                    .build();
+        }
         UpdateConnectionRequest.Builder request = UpdateConnectionRequest.builder()
                 .name(spec.name())
                 .description(spec.description() == null ? "" : spec.description())
                 .authorizationType(spec.credential().type().name())
-                .authParameters(updateAuth(spec.credential(), spec.invocationParameters(), spec.oauthHttpParameters()));
+                .authParameters(auth);
         if (spec.kmsKeyIdentifier() != null) {
             request.kmsKeyIdentifier(spec.kmsKeyIdentifier());
         }
-        try {
-            events.updateConnection(request.build());
-        } catch (AwsServiceException e) {
-            throw AwsErrors.withoutText(e, "UpdateConnection");
+        if (spec.connectivity().invocationResourceConfigurationArn() != null) {
+            request.invocationConnectivityParameters(connectivity(spec.connectivity().invocationResourceConfigurationArn()));
         }
+        UpdateConnectionRequest built = request.build();
+        retryingConflicts("UpdateConnection", spec.name(), deadline, () -> events.updateConnection(built));
     }
 
     /**
@@ -155,6 +169,16 @@ public final class ConnectionGateway {
     }
 
     /**
+     * Deletes the connection, retrying {@code ConcurrentModificationException} until {@code deadline};
+     * {@code false} when it was already gone. Other failures arrive as {@link ConnectionRequestException}.
+     */
+    public boolean delete(String name, Deadline deadline) {
+        boolean[] existed = {false};
+        retryingConflicts("DeleteConnection", name, deadline, () -> existed[0] = delete(name));
+        return existed[0];
+    }
+
+    /**
      * Polls until the connection is AUTHORIZED/ACTIVE. A failed state or a missing connection fails at
      * once; the deadline running out fails with {@link ConnectionNotReadyException#timedOut()}.
      */
@@ -191,9 +215,19 @@ public final class ConnectionGateway {
         }
     }
 
+    /** EventBridge's StateReason, masked and cut to {@link #MAX_STATE_REASON} characters. */
     private static String reasonSuffix(ConnectionDescription description) {
         String reason = description.stateReason();
-        return reason == null || reason.isBlank() ? "" : " (" + Redaction.scrub(reason) + ")";
+        if (reason == null || reason.isBlank()) {
+            return "";
+        }
+        String scrubbed = Redaction.scrub(reason.strip());
+        return " (" + (scrubbed.length() > MAX_STATE_REASON ? scrubbed.substring(0, MAX_STATE_REASON) + "..." : scrubbed) + ")";
+    }
+
+    private static ConnectivityResourceParameters connectivity(String resourceConfigurationArn) {
+        return ConnectivityResourceParameters.builder()
+                .resourceParameters(p -> p.resourceConfigurationArn(resourceConfigurationArn)).build();
     }
 
     private static ConnectionDescription toDescription(DescribeConnectionResponse response) {
@@ -232,6 +266,9 @@ public final class ConnectionGateway {
         }
         if (!spec.invocationParameters().isEmpty()) {
             auth.invocationHttpParameters(toSdk(spec.invocationParameters()));
+        }
+        if (spec.connectivity().oauthResourceConfigurationArn() != null) {
+            auth.connectivityParameters(connectivity(spec.connectivity().oauthResourceConfigurationArn()));
         }
         return auth.build();
     }

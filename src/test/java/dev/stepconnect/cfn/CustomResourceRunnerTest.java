@@ -2,6 +2,7 @@ package dev.stepconnect.cfn;
 
 import dev.stepconnect.testing.ResponseReceiver;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /** The protocol guarantees, with plain in-memory providers (no AWS involved). */
 class CustomResourceRunnerTest {
     private final ResponseReceiver receiver = new ResponseReceiver();
-    private final ResponseUrlSender sender = new ResponseUrlSender(3, Duration.ofMillis(20), Duration.ofSeconds(2),
+    private final ResponseUrlSender sender = new ResponseUrlSender(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(2));
     private CapturedOutput output;
 
@@ -166,10 +167,124 @@ class CustomResourceRunnerTest {
     @Test
     void doesNotRetryAPutTheUrlRejectsForGood() {
         receiver.failNext(5, 403);
+        assertThatThrownBy(() -> run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
+                event("Create", null), Duration.ofSeconds(30))).isInstanceOf(UndeliveredResponseException.class);
+
+        assertThat(receiver.all()).hasSize(1);
+    }
+
+    @Test
+    void keepsRetryingThePutPastSixFailuresAndReportsWhatWasDelivered() {
+        receiver.failNext(6, 503);
         run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
                 event("Create", null), Duration.ofSeconds(30));
 
-        assertThat(receiver.all()).hasSize(1);
+        assertThat(receiver.all()).hasSize(7);
+        assertThat(receiver.accepted()).hasSize(1);
+        assertThat(output.logLines("custom resource request answered")).singleElement().satisfies(line -> {
+            assertThat(line.string("outcome")).contains("SUCCESS");
+            assertThat(line.number("attempts")).contains(7L);
+        });
+        assertThat(output.logLines("custom resource answer undelivered")).isEmpty();
+    }
+
+    @Test
+    void anAnswerThatCannotBeDeliveredFailsTheInvocationAndSaysSo() {
+        receiver.failNext(10_000, 503);
+        long before = System.nanoTime();
+        assertThatThrownBy(() -> run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
+                event("Create", null), Duration.ofSeconds(4)))
+                .isInstanceOf(UndeliveredResponseException.class)
+                .hasMessageContaining("HTTP 503")
+                .hasMessageNotContaining(receiver.signature());
+
+        // Retried for as long as the deadline allowed, not a fixed handful of times.
+        assertThat(receiver.all().size()).isGreaterThan(6);
+        assertThat(receiver.accepted()).isEmpty();
+        assertThat(output.logLines("custom resource request answered")).isEmpty();
+        assertThat(output.logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
+            assertThat(line.string("level")).contains("ERROR");
+            assertThat(line.string("intendedOutcome")).contains("SUCCESS");
+            assertThat(line.string("lastAttempt")).contains("HTTP 503");
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theTimerAnswerThatCannotBeDeliveredFailsTheInvocationToo() {
+        receiver.failNext(10_000, 500);
+        CustomResourceProvider stuck = succeedsLate(Duration.ofSeconds(5), new CopyOnWriteArrayList<>());
+        assertThatThrownBy(() -> run(stuck, event("Create", null), Duration.ofSeconds(3)))
+                .isInstanceOf(UndeliveredResponseException.class);
+
+        assertThat(output.logLines("custom resource answer undelivered")).singleElement()
+                .satisfies(line -> assertThat(line.string("intendedOutcome")).contains("TIMED_OUT"));
+    }
+
+    @Test
+    void aRequestStillInProgressIsHandedOnWithoutAnAnswer() {
+        List<String> queued = new CopyOnWriteArrayList<>();
+        List<Continuation> seen = new CopyOnWriteArrayList<>();
+        CustomResourceProvider waiting = provider((request, deadline) -> {
+            seen.add(request.continuation());
+            throw new ContinueLaterException("connection c still AUTHORIZING");
+        });
+
+        new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(),
+                (event, context) -> queued.add(event)).run(input(event("Create", null)), new TestContext(Duration.ofSeconds(30)));
+
+        assertThat(receiver.all()).isEmpty();
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.attempt()).isZero();
+            assertThat(c.handOnAllowed()).isTrue();
+        });
+        JsonObject next = Json.parseObject(queued.get(0));
+        assertThat(next.requiredObject(Continuation.FIELD).number("attempt")).contains(1L);
+        assertThat(next.string("RequestId")).contains("req-1");
+        assertThat(next.string("ResponseURL")).isPresent();
+
+        // The next link carries the chain's start; the last allowed link may no longer hand on.
+        Map<String, Object> last = new LinkedHashMap<>(next.asMap());
+        last.put(Continuation.FIELD, Map.of("attempt", CustomResourceRunner.MAX_HAND_ONS,
+                "startedAt", next.requiredObject(Continuation.FIELD).string("startedAt").orElseThrow()));
+        new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(),
+                (event, context) -> queued.add(event)).run(input(Json.write(last)), new TestContext(Duration.ofSeconds(30)));
+
+        assertThat(queued).hasSize(1);
+        assertThat(seen.get(1).handOnAllowed()).isFalse();
+        assertThat(single().json().string("Reason").orElseThrow()).contains("still AUTHORIZING");
+    }
+
+    @Test
+    void noHandOnWhenServiceTimeoutLeavesNoRoomForAnotherInvocation() {
+        List<Continuation> seen = new CopyOnWriteArrayList<>();
+        Map<String, Object> event = new LinkedHashMap<>(Json.parseObject(event("Create", null)).asMap());
+        event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "ServiceTimeout", "40"));
+
+        new CustomResourceRunner(() -> provider((request, deadline) -> {
+            seen.add(request.continuation());
+            return CustomResourceResponse.success("res-1", Map.of(), false);
+        }), sender, Duration.ofSeconds(1), Clock.systemUTC(), (e, context) -> { })
+                .run(input(Json.write(event)), new TestContext(Duration.ofSeconds(30)));
+
+        assertThat(seen).singleElement().satisfies(c -> assertThat(c.handOnAllowed()).isFalse());
+    }
+
+    @Test
+    void aHandOnThatFailsIsAnsweredFailedAtOnce() {
+        CustomResourceProvider waiting = provider((request, deadline) -> {
+            throw new ContinueLaterException("connection c still AUTHORIZING");
+        });
+
+        new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(), (event, context) -> {
+            throw new IllegalStateException("AccessDeniedException");
+        }).run(input(event("Create", null)), new TestContext(Duration.ofSeconds(30)));
+
+        JsonObject body = single().json();
+        assertThat(body.string("Status")).contains("FAILED");
+        assertThat(body.string("Reason").orElseThrow()).contains("still AUTHORIZING")
+                .contains("handing the request on to a later invocation failed");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.eventbridge.HttpParameters;
+import dev.stepconnect.eventbridge.PrivateConnectivity;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -62,6 +63,45 @@ class ConnectionPropertiesTest {
         assertError(Map.of("OAuthHttpParameters", Map.of("HeaderParameters", List.of(Map.of("Key", "a", "Value", "b")))),
                 "OAuthHttpParameters applies only to AuthorizationType OAUTH_CLIENT_CREDENTIALS");
         assertError(Map.of("Colour", "blue"), "unknown property 'Colour'");
+    }
+
+    private static final String CONFIG = "arn:aws:vpc-lattice:us-east-1:123456789012:resourceconfiguration/rcfg-0123456789abcdef0";
+
+    @Test
+    void parsesPrivateConnectivityAsNestedObjectOrJsonText() {
+        Map<String, Object> raw = base();
+        raw.put("AuthorizationType", "OAUTH_CLIENT_CREDENTIALS");
+        raw.put("InvocationConnectivityParameters", Map.of("ResourceParameters", Map.of("ResourceConfigurationArn", CONFIG)));
+        raw.put("OAuthConnectivityParameters", "{\"ResourceParameters\":{\"ResourceConfigurationArn\":\"" + CONFIG + "\"}}");
+
+        ConnectionProperties properties = ConnectionProperties.parse(json(raw));
+
+        assertThat(properties.connectivity().invocationResourceConfigurationArn()).isEqualTo(CONFIG);
+        assertThat(properties.connectivity().oauthResourceConfigurationArn()).isEqualTo(CONFIG);
+        assertThat(ConnectionProperties.parse(json(base())).connectivity()).isEqualTo(PrivateConnectivity.NONE);
+    }
+
+    @Test
+    void namesWhatIsWrongWithPrivateConnectivity() {
+        String invocation = "InvocationConnectivityParameters";
+        assertError(Map.of(invocation, "not json"), invocation + " must be an object");
+        assertError(Map.of(invocation, List.of(CONFIG)), invocation + " must be an object");
+        assertError(Map.of(invocation, Map.of("ResourceConfigurationArn", CONFIG)), invocation + " has an unknown field");
+        assertError(Map.of(invocation, Map.of("ResourceParameters", Map.of())),
+                invocation + ".ResourceParameters.ResourceConfigurationArn is required");
+        assertError(Map.of(invocation, Map.of("ResourceParameters", Map.of("ResourceConfigurationArn",
+                        "arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0123456789abcdef0"))),
+                invocation + ".ResourceParameters.ResourceConfigurationArn must be a VPC Lattice resource configuration ARN");
+        assertError(Map.of("OAuthConnectivityParameters", Map.of("ResourceParameters", Map.of("ResourceConfigurationArn", CONFIG))),
+                "OAuthConnectivityParameters applies only to AuthorizationType OAUTH_CLIENT_CREDENTIALS");
+    }
+
+    @Test
+    void nameOfIsLenientForDeletes() {
+        assertThat(ConnectionProperties.nameOf(json(base()))).contains("orders-partner.v1");
+        assertThat(ConnectionProperties.nameOf(json(Map.of("Name", "not a name!")))).isEmpty();
+        assertThat(ConnectionProperties.nameOf(json(Map.of("Name", List.of())))).isEmpty();
+        assertThat(ConnectionProperties.nameOf(json(Map.of()))).isEmpty();
     }
 
     @Test

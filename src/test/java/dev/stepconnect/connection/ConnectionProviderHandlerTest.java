@@ -7,10 +7,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.stepconnect.aws.AwsClients;
+import dev.stepconnect.cfn.CustomResourceRunner;
 import dev.stepconnect.cfn.FailedCreateMarker;
+import dev.stepconnect.cfn.UndeliveredResponseException;
 import dev.stepconnect.cfn.ResponseBody;
 import dev.stepconnect.cfn.ResponseUrlSender;
 import dev.stepconnect.config.Environment;
@@ -20,6 +23,8 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.CloudFormationStub;
+import dev.stepconnect.testing.LambdaInvokeStub;
 import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
 import java.io.ByteArrayInputStream;
@@ -33,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,9 +64,17 @@ class ConnectionProviderHandlerTest {
     private final List<String> secretValues = new ArrayList<>();
     private final String stackId = "arn:aws:cloudformation:us-east-1:123456789012:stack/sc-test-"
             + UUID.randomUUID().toString().substring(0, 8) + "/" + UUID.randomUUID();
+    private static final CloudFormationStub cloudFormation = new CloudFormationStub();
+    private static final LambdaInvokeStub lambda = new LambdaInvokeStub();
     private SecretsManagerClient secrets;
     private EventBridgeClient events;
     private CapturedOutput output;
+
+    @AfterAll
+    static void stopStubs() {
+        cloudFormation.close();
+        lambda.close();
+    }
 
     @BeforeEach
     void setUp() {
@@ -165,11 +179,11 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
-    void deleteOfAFailedCreateMarkerTouchesNothing() {
+    void deleteOfAFailedCreateMarkerWithoutAUsableNameTouchesNothing() {
         // An unreachable endpoint proves that no AWS call is made.
         String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
         JsonObject answer = invoke(handler(unreachableClients()),
-                event("Delete", marker, properties("whatever", AuthorizationType.API_KEY, "unused", null), null));
+                event("Delete", marker, properties("not a name!", AuthorizationType.API_KEY, "unused", null), null));
         assertThat(answer.string("Status")).contains("SUCCESS");
         assertThat(answer.string("PhysicalResourceId")).contains(marker);
     }
@@ -613,21 +627,430 @@ class ConnectionProviderHandlerTest {
         // The no-arg constructor Lambda uses; a failed-Create marker needs no AWS call to answer.
         String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
         JsonObject answer = invoke(new ConnectionProviderHandler(),
-                event("Delete", marker, properties("x", AuthorizationType.API_KEY, "s", null), null));
+                event("Delete", marker, properties("not a name!", AuthorizationType.API_KEY, "s", null), null));
 
         assertThat(answer.string("Status")).contains("SUCCESS");
         assertThat(output.text()).doesNotContain("initialisation failed");
     }
 
+    // ------------------------------------------------------------------ delivery (issue 12.1)
+
+    @Test
+    void aResponseUrlFailingSixTimesStillGetsTheAnswer() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-put6");
+        receiver.failNext(6, 503);
+
+        run(handler(AwsEmulator.clients()), event("Create", null,
+                properties(name, AuthorizationType.API_KEY, secretArn, null), null), Duration.ofMinutes(1));
+
+        assertThat(receiver.all()).hasSize(7);
+        assertThat(receiver.accepted()).hasSize(1);
+        assertSuccess(receiver.accepted().get(0).json(), name);
+        assertThat(output.logLines("custom resource request answered")).singleElement()
+                .satisfies(line -> assertThat(line.number("attempts")).contains(7L));
+        cleanUp(name);
+    }
+
+    @Test
+    void anUndeliverableAnswerFailsTheInvocationAndLambdasRetryResumesTheCreate() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-undeliv");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        String event = event("Create", null, properties(name, AuthorizationType.API_KEY, secretArn, null), null);
+        receiver.failNext(100_000, 503);
+
+        assertThatThrownBy(() -> run(handler, event, Duration.ofSeconds(5)))
+                .isInstanceOf(UndeliveredResponseException.class).hasMessageContaining("HTTP 503");
+
+        assertThat(receiver.accepted()).isEmpty();
+        assertThat(output.logLines("custom resource request answered")).isEmpty();
+        assertThat(output.logLines("custom resource answer undelivered")).singleElement().satisfies(line -> {
+            assertThat(line.string("level")).contains("ERROR");
+            assertThat(line.string("intendedOutcome")).contains("SUCCESS");
+            assertThat(line.string("lastAttempt")).contains("HTTP 503");
+        });
+        String arn = describe(name).orElseThrow().connectionArn();
+
+        // Lambda retries the failed invocation with the same event: it resumes its own connection.
+        receiver.failNext(0, 503);
+        receiver.clear();
+        JsonObject answer = invoke(handler, event);
+        assertSuccess(answer, name);
+        assertThat(answer.requiredObject("Data").string("Arn")).contains(arn);
+        cleanUp(name);
+    }
+
+    // ------------------------------------------------------------------ cancelled creates (issue 12.2)
+
+    @Test
+    void aDeleteWithCloudFormationsOwnIdRemovesTheConnectionOfTheCancelledCreate() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-cancel");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, null);
+        properties.put("LinkSecretForRotation", "true");
+        assertSuccess(invoke(handler, event("Create", null, properties, null)), name);
+        assertThat(rotationTag(secretArn)).contains(name);
+
+        // The stack timed out while the Create ran: CloudFormation deletes the resource under an id of its own.
+        String cloudFormationsId = "sc-test-PartnerConnection-" + UUID.randomUUID().toString().substring(0, 12);
+        String delete = event("Delete", cloudFormationsId, properties, null);
+        cloudFormation.stack(stackId, "ROLLBACK_IN_PROGRESS");
+        JsonObject answer = invoke(handler, delete);
+
+        assertThat(answer.string("Status")).contains("SUCCESS");
+        assertThat(answer.string("PhysicalResourceId")).contains(cloudFormationsId);
+        assertGone(name);
+        assertThat(rotationTag(secretArn)).isEmpty();
+    }
+
+    @Test
+    void aDeleteWithCloudFormationsOwnIdNeverTouchesAConnectionThatIsNotThisResources() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String foreign = AwsEmulator.uniqueName("sc-cancel-foreign");
+        String unmarked = AwsEmulator.uniqueName("sc-cancel-unmarked");
+        String foreignDescription = ConnectionMarker.of(stackId, "OtherConnection", "r1").render();
+        createConnectionDirectly(foreign, foreignDescription);
+        createConnectionDirectly(unmarked, "made by hand");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+
+        for (String name : List.of(foreign, unmarked)) {
+            String delete = event("Delete", "sc-test-PartnerConnection-ABCDEF123456",
+                    properties(name, AuthorizationType.API_KEY, secretArn, null), null);
+            cloudFormation.stack(stackId, "ROLLBACK_IN_PROGRESS");
+            assertThat(invoke(handler, delete).string("Status")).contains("SUCCESS");
+        }
+
+        assertThat(describe(foreign).orElseThrow().description()).isEqualTo(foreignDescription);
+        assertThat(describe(unmarked).orElseThrow().description()).isEqualTo("made by hand");
+        cleanUp(foreign);
+        cleanUp(unmarked);
+    }
+
+    @Test
+    void aDeleteNeverRemovesTheConnectionCloudFormationRecordsForTheResource() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String live = AwsEmulator.uniqueName("sc-live");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(live, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler, event("Create", null, properties, null)), live);
+
+        // Cleanup of an old id that names nothing any more, with properties naming the live connection.
+        String delete = event("Delete", AwsEmulator.uniqueName("sc-old"), properties, null);
+        cloudFormation.stack(stackId, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
+        cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection", live);
+        assertThat(invoke(handler, delete).string("Status")).contains("SUCCESS");
+
+        assertThat(describe(live).orElseThrow().connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
+        cleanUp(live);
+    }
+
+    @Test
+    void aCreateThatFinishesAfterItsStackMovedOnDeletesWhatItMade() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-late-create");
+        String create = event("Create", null, properties(name, AuthorizationType.API_KEY, secretArn, null), null);
+        // The Delete for the cancelled Create has come and gone before this Create got going.
+        cloudFormation.stack(stackId, "ROLLBACK_IN_PROGRESS");
+
+        JsonObject answer = invoke(handler(AwsEmulator.clients()), create);
+
+        assertFailedCreate(answer);
+        assertThat(answer.string("Reason").orElseThrow()).contains("stack operation ended").contains("ROLLBACK_IN_PROGRESS");
+        assertGone(name);
+    }
+
+    @Test
+    void aCreateResumesTheConnectionAnEarlierHungCreateOfTheSameResourceLeft() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-hung");
+        createConnectionDirectly(name, ConnectionMarker.of(stackId, "PartnerConnection", "an-earlier-request").render());
+        String arn = describe(name).orElseThrow().connectionArn();
+
+        JsonObject answer = invoke(handler(AwsEmulator.clients()),
+                event("Create", null, properties(name, AuthorizationType.API_KEY, secretArn, null), null));
+
+        assertSuccess(answer, name);
+        assertThat(answer.requiredObject("Data").string("Arn")).contains(arn);
+        assertThat(ConnectionMarker.find(describe(name).orElseThrow().description()).orElseThrow().namesSource(secretArn))
+                .isTrue();
+        cleanUp(name);
+    }
+
+    // ------------------------------------------------------------------ confirmed with CloudFormation (issue 10.5)
+
+    @Test
+    void forgedUpdatesAndDeletesOfAnotherStacksConnectionTouchNothing() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-forged");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, "theirs");
+        assertSuccess(invoke(handler, event("Create", null, properties, null)), name);
+        String description = describe(name).orElseThrow().description();
+        Map<String, Object> changed = properties(name, AuthorizationType.API_KEY, secretArn, "forged");
+
+        // The victim's stack is at rest: CloudFormation sends neither Update nor Delete now.
+        for (String status : List.of("CREATE_COMPLETE", "UPDATE_COMPLETE")) {
+            String update = event("Update", name, changed, properties);
+            String delete = event("Delete", name, properties, null);
+            cloudFormation.stack(stackId, status);
+            JsonObject updated = invoke(handler, update);
+            assertThat(updated.string("Status")).contains("FAILED");
+            assertThat(updated.string("Reason").orElseThrow()).contains("request refused").contains(status);
+            assertThat(updated.string("PhysicalResourceId")).contains(name);
+            assertThat(invoke(handler, delete).string("Status")).contains("SUCCESS");
+        }
+        // A StackId CloudFormation does not know at all (the marker does not name it either: left alone unasked).
+        Map<String, Object> unknownStack = new LinkedHashMap<>(Json.parseObject(event("Delete", name, properties, null)).asMap());
+        unknownStack.put("StackId", stackId.replace("sc-test-", "sc-unknown-"));
+        assertThat(invoke(handler, Json.write(unknownStack)).string("Status")).contains("SUCCESS");
+        // A logical id of the right stack that is not a custom connection.
+        String wrongType = event("Delete", name, properties, null);
+        cloudFormation.resource(stackId, "PartnerConnection", "AWS::Lambda::Function", name);
+        assertThat(invoke(handler, wrongType).string("Status")).contains("SUCCESS");
+
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(description);
+        assertThat(output.logLines("request refused")).hasSize(5)
+                .allSatisfy(line -> assertThat(line.string("refusal")).isPresent());
+        cleanUp(name);
+    }
+
+    @Test
+    void aConnectionWithoutAStepConnectMarkerIsNeverOverwrittenOrDeleted() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-unmarked");
+        createConnectionDirectly(name, "made by hand");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, "ours now?");
+
+        JsonObject updated = invoke(handler, event("Update", name, properties, properties));
+        assertThat(updated.string("Status")).contains("FAILED");
+        assertThat(updated.string("Reason").orElseThrow()).contains("carries no StepConnect marker");
+        assertThat(invoke(handler, event("Delete", name, properties, null)).string("Status")).contains("SUCCESS");
+
+        assertThat(describe(name).orElseThrow().description()).isEqualTo("made by hand");
+        cleanUp(name);
+    }
+
+    @Test
+    void cleanupAfterAReplacementDeletesTheOldConnectionThoughCloudFormationShowsTheNewId() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String old = AwsEmulator.uniqueName("sc-old");
+        String replacement = AwsEmulator.uniqueName("sc-new");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(old, AuthorizationType.API_KEY, secretArn, null);
+        Map<String, Object> after = properties(replacement, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler, event("Create", null, before, null)), old);
+        assertSuccess(invoke(handler, event("Update", old, after, before)), replacement);
+
+        String delete = event("Delete", old, before, null);
+        cloudFormation.stack(stackId, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
+        cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection", replacement);
+        assertThat(invoke(handler, delete).string("Status")).contains("SUCCESS");
+
+        assertGone(old);
+        assertThat(describe(replacement).orElseThrow().connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
+        cleanUp(replacement);
+    }
+
+    @Test
+    void anUpdateCloudFormationCannotConfirmFailsAndChangesNothing() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-cfn-down");
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, "v1");
+        assertSuccess(invoke(handler(AwsEmulator.clients()), event("Create", null, properties, null)), name);
+        String description = describe(name).orElseThrow().description();
+        try (CloudFormationStub throttled = new CloudFormationStub()) {
+            throttled.fail("DescribeStacks", 400, "Throttling", "Rate exceeded");
+            ConnectionProviderHandler handler = new ConnectionProviderHandler(
+                    new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "10")),
+                    env -> AwsEmulator.clients().withEndpoint("CLOUDFORMATION", throttled.endpoint()),
+                    Duration.ofMillis(100), TIMER_MARGIN, sender());
+
+            JsonObject answer = invoke(handler, event("Update", name,
+                    properties(name, AuthorizationType.API_KEY, secretArn, "v2"), properties));
+
+            assertThat(answer.string("Status")).contains("FAILED");
+            assertThat(answer.string("Reason").orElseThrow()).contains("could not confirm").contains("Throttling");
+            assertThat(throttled.requests("DescribeStacks").size()).isGreaterThan(1);
+        }
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(description);
+        cleanUp(name);
+    }
+
+    // ------------------------------------------------------------------ marker, conflicts (issue 12.5)
+
+    @Test
+    void everyWriteRecordsTheSourceSecretAndTheVersionItCarries() {
+        String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
+        String name = AwsEmulator.uniqueName("sc-source");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> properties = properties(name, AuthorizationType.BASIC, secretArn, "v1");
+        assertSuccess(invoke(handler, event("Create", null, properties, null)), name);
+        ConnectionMarker created = ConnectionMarker.find(describe(name).orElseThrow().description()).orElseThrow();
+        assertThat(created.namesSource(secretArn)).isTrue();
+        assertThat(created.carriesVersion(currentVersion(secretArn))).isTrue();
+
+        putSecretValue(secretArn, credential(AuthorizationType.BASIC, "v2"));
+        assertSuccess(invoke(handler, event("Update", name, properties(name, AuthorizationType.BASIC, secretArn, "v2"),
+                properties)), name);
+
+        ConnectionMarker updated = ConnectionMarker.find(describe(name).orElseThrow().description()).orElseThrow();
+        assertThat(updated.namesSource(secretArn)).isTrue();
+        assertThat(updated.carriesVersion(currentVersion(secretArn))).isTrue();
+        assertThat(updated.sameOwner(created)).isTrue();
+        assertThat(updated.request()).isNotEqualTo(created.request());
+        cleanUp(name);
+    }
+
+    @Test
+    void concurrentModificationsOfUpdateAndDeleteAreRetried() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-conflict");
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, "v1");
+        assertSuccess(invoke(handler(AwsEmulator.clients()), event("Create", null, properties, null)), name);
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            failThenProxy(stub, "UpdateConnection", 2, 400, "ConcurrentModificationException");
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            ConnectionProviderHandler handler = handler(stub.clients());
+
+            assertSuccess(invoke(handler, event("Update", name, properties(name, AuthorizationType.API_KEY, secretArn, "v2"),
+                    properties)), name);
+            assertThat(stub.requests("UpdateConnection")).hasSize(3);
+            assertThat(describe(name).orElseThrow().description()).startsWith("v2 [stepconnect:");
+
+            stub.reset();
+            failThenProxy(stub, "DeleteConnection", 2, 400, "ConcurrentModificationException");
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            assertThat(invoke(handler, event("Delete", name, properties, null)).string("Status")).contains("SUCCESS");
+            assertThat(stub.requests("DeleteConnection")).hasSize(3);
+        }
+        assertGone(name);
+    }
+
+    // ------------------------------------------------------------------ private APIs, long waits (issue 12.3)
+
+    @Test
+    void connectivityParametersReachEventBridge() {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String name = AwsEmulator.uniqueName("sc-private");
+        String invocationConfig = "arn:aws:vpc-lattice:us-east-1:123456789012:resourceconfiguration/rcfg-0123456789abcdef0";
+        String oauthConfig = "arn:aws:vpc-lattice:us-east-1:123456789012:resourceconfiguration/rcfg-0fedcba9876543210";
+        Map<String, Object> properties = properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null);
+        properties.put("InvocationConnectivityParameters", Map.of("ResourceParameters",
+                Map.of("ResourceConfigurationArn", invocationConfig)));
+        properties.put("OAuthConnectivityParameters", Json.write(Map.of("ResourceParameters",
+                Map.of("ResourceConfigurationArn", oauthConfig))));
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            ConnectionProviderHandler handler = handler(stub.clients());
+
+            assertSuccess(invoke(handler, event("Create", null, properties, null)), name);
+            assertSuccess(invoke(handler, event("Update", name, properties, properties)), name);
+
+            for (String operation : List.of("CreateConnection", "UpdateConnection")) {
+                JsonObject sent = Json.parseObject(stub.requests(operation).get(0).getBodyAsString());
+                assertThat(sent.requiredObject("InvocationConnectivityParameters").requiredObject("ResourceParameters")
+                        .string("ResourceConfigurationArn")).as(operation).contains(invocationConfig);
+                assertThat(sent.requiredObject("AuthParameters").requiredObject("ConnectivityParameters")
+                        .requiredObject("ResourceParameters").string("ResourceConfigurationArn")).as(operation)
+                        .contains(oauthConfig);
+            }
+        }
+        cleanUp(name);
+    }
+
+    @Test
+    void failedConnectivityIsAFailureThatSaysWhy() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-failconn");
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "FAILED_CONNECTIVITY",
+                    "Resource configuration rcfg-0123456789abcdef0 is not reachable " + "x".repeat(2000));
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients()),
+                    event("Create", null, properties(name, AuthorizationType.API_KEY, secretArn, null), null));
+
+            assertFailedCreate(answer);
+            assertThat(answer.string("Reason").orElseThrow()).contains("FAILED_CONNECTIVITY")
+                    .contains("rcfg-0123456789abcdef0 is not reachable").hasSizeLessThan(700);
+        }
+        assertGone(name);
+    }
+
+    @Test
+    void aConnectionStillAuthorizingAtTheDeadlineIsHandedOnAndAnsweredOnce() {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String name = AwsEmulator.uniqueName("sc-handon");
+        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        int queuedBefore = lambda.invocations().size();
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
+        }
+        assertThat(receiver.all()).isEmpty();
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> queued =
+                lambda.invocations().subList(queuedBefore, lambda.invocations().size());
+        assertThat(queued).singleElement().satisfies(request -> {
+            assertThat(request.getUrl()).contains("stepconnect-test%3Alive");
+            assertThat(request.getHeader("X-Amz-Invocation-Type")).isEqualTo("Event");
+        });
+        JsonObject continued = Json.parseObject(queued.get(0).getBodyAsString());
+        assertThat(continued.requiredObject("StepConnectContinuation").number("attempt")).contains(1L);
+        assertThat(continued.string("RequestId")).isEqualTo(Json.parseObject(event).string("RequestId"));
+        assertThat(output.logLines("request handed on to a later invocation")).singleElement()
+                .satisfies(line -> assertThat(line.string("outcome")).contains("HANDED_ON"));
+
+        // The later invocation finds the connection AUTHORIZED: the one answer.
+        JsonObject answer = invoke(handler(AwsEmulator.clients(), "600"), Json.write(continued.asMap()));
+        assertSuccess(answer, name);
+        assertThat(answer.requiredObject("Data").string("State")).contains("AUTHORIZED");
+        assertThat(receiver.all()).hasSize(1);
+        cleanUp(name);
+    }
+
+    @Test
+    void theChainOfHandOnsIsBounded() {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String name = AwsEmulator.uniqueName("sc-chainend");
+        Map<String, Object> event = new LinkedHashMap<>(Json.parseObject(event("Create", null,
+                properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null)).asMap());
+        event.put("StepConnectContinuation", Map.of("attempt", CustomResourceRunner.MAX_HAND_ONS,
+                "startedAt", java.time.Instant.now().minusSeconds(60).toString()));
+        int queuedBefore = lambda.invocations().size();
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients(), "600"), Json.write(event), Duration.ofSeconds(4));
+
+            assertFailedCreate(answer);
+            assertThat(answer.string("Reason").orElseThrow()).contains("still AUTHORIZING");
+        }
+        assertThat(lambda.invocations()).hasSize(queuedBefore);
+        assertGone(name);
+    }
+
     // ------------------------------------------------------------------ helpers
 
+    /** The handler, with CloudFormation and Lambda (which the emulator cannot play) routed to the stubs. */
     private ConnectionProviderHandler handler(AwsClients clients) {
-        return new ConnectionProviderHandler(new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "10")), env -> clients,
-                Duration.ofMillis(100), TIMER_MARGIN, sender());
+        return handler(clients, "10");
+    }
+
+    private ConnectionProviderHandler handler(AwsClients clients, String waitSeconds) {
+        AwsClients routed = clients.withEndpoint("CLOUDFORMATION", cloudFormation.endpoint())
+                .withEndpoint("LAMBDA", lambda.endpoint());
+        return new ConnectionProviderHandler(new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", waitSeconds)),
+                env -> routed, Duration.ofMillis(100), TIMER_MARGIN, sender());
     }
 
     private static ResponseUrlSender sender() {
-        return new ResponseUrlSender(3, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return new ResponseUrlSender(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     private static AwsClients unreachableClients() {
@@ -680,7 +1103,18 @@ class ConnectionProviderHandlerTest {
                 new TestContext(timeLeft));
     }
 
+    /**
+     * A request as CloudFormation sends it; CloudFormation's record (the stub) shows the stack in the
+     * operation that sends such a request, and the resource with the PhysicalResourceId it has then.
+     */
     private String event(String type, String physicalId, Map<String, Object> properties, Map<String, Object> old) {
+        cloudFormation.stack(stackId, switch (type) {
+            case "Create" -> "CREATE_IN_PROGRESS";
+            case "Update" -> "UPDATE_IN_PROGRESS";
+            default -> "DELETE_IN_PROGRESS";
+        });
+        cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection",
+                physicalId != null ? physicalId : String.valueOf(properties.get("Name")));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("RequestType", type);
         event.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
@@ -775,6 +1209,42 @@ class ConnectionProviderHandlerTest {
                 .withHeader("X-Amz-Target", equalTo("AWSEvents." + operation))
                 .inScenario(scenario).whenScenarioStateIs("failed-" + times)
                 .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
+    }
+
+    private void createConnectionDirectly(String name, String description) {
+        String value = "direct-" + UUID.randomUUID();
+        secretValues.add(value);
+        events.createConnection(r -> r.name(name).description(description).authorizationType("API_KEY")
+                .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-other").apiKeyValue(value))));
+    }
+
+    private String currentVersion(String secretArn) {
+        return secrets.getSecretValue(r -> r.secretId(secretArn)).versionId();
+    }
+
+    /**
+     * DescribeConnection of {@code name}: the first call (the look before creating) goes to the emulator,
+     * every later one reports {@code state} (with {@code stateReason}, if any).
+     */
+    private static void connectionStateAfterFirstLook(AwsJsonStub stub, String name, String state, String stateReason) {
+        String scenario = "state-of-" + name;
+        stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("created")
+                .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Name", name);
+        body.put("ConnectionArn", "arn:aws:events:us-east-1:123456789012:connection/" + name + "/0");
+        body.put("ConnectionState", state);
+        body.put("AuthorizationType", "API_KEY");
+        if (stateReason != null) {
+            body.put("StateReason", stateReason);
+        }
+        stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .inScenario(scenario).whenScenarioStateIs("created")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody(Json.write(body))));
     }
 
     private void cleanUp(String name) {

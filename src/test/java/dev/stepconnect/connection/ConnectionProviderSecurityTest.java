@@ -197,7 +197,7 @@ class ConnectionProviderSecurityTest {
     private ConnectionProviderHandler handler(AwsClients clients) {
         return new ConnectionProviderHandler(new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "10")), env -> clients,
                 Duration.ofMillis(100), Duration.ofSeconds(1),
-                new ResponseUrlSender(3, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                new ResponseUrlSender(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(5)));
     }
 
     private JsonObject invoke(ConnectionProviderHandler handler, String event) {

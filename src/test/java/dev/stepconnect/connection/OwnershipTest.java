@@ -28,38 +28,41 @@ class OwnershipTest {
     @Test
     void aRetryOfTheSameRequestResumesItsOwnWork() {
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-1");
-        Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1"));
+        Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1")
+                .carrying("arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf", "v1"));
 
-        assertThat(TakeoverGuard.decide(existing, ours, false)).isEqualTo(Decision.RESUME_OWN_REQUEST);
-        assertThat(TakeoverGuard.decide(existing, ours, true)).isEqualTo(Decision.RESUME_OWN_REQUEST);
+        assertThat(TakeoverGuard.decide(existing, ours)).isEqualTo(Decision.RESUME_OWN_REQUEST);
     }
 
     @Test
-    void anotherRequestOfTheSameResourceMayReuseOnlyOnUpdate() {
+    void anotherRequestOfTheSameResourceReusesItsConnection() {
+        // An earlier Create of this resource that hung, or an update rolling back to a previous Name.
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-2");
         Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1"));
 
-        assertThat(TakeoverGuard.decide(existing, ours, false)).isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(existing, ours, true)).isEqualTo(Decision.REUSE_OWNED);
+        assertThat(TakeoverGuard.decide(existing, ours)).isEqualTo(Decision.REUSE_OWNED);
     }
 
     @Test
     void foreignOrUnmarkedConnectionsAreRefused() {
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-1");
 
-        assertThat(TakeoverGuard.decide(Optional.empty(), ours, true)).isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours, true))
+        assertThat(TakeoverGuard.decide(Optional.empty(), ours)).isEqualTo(Decision.REFUSE);
+        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours))
                 .isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-1")), ours, true))
+        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-1")), ours))
+                .isEqualTo(Decision.REFUSE);
+        // A connection adopted for rotation by hand names a source but no owner: no stack resource owns it.
+        assertThat(TakeoverGuard.decide(ConnectionMarker.find("[stepconnect:source=0123456789abcdef]"), ours))
                 .isEqualTo(Decision.REFUSE);
     }
 
     @Test
-    void anExistingResourceManagesItsConnectionUnlessAnotherResourceNowOwnsIt() {
+    void aResourceManagesOnlyConnectionsWhoseMarkerNamesIt() {
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-2");
 
         assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1")), ours)).isTrue();
-        assertThat(TakeoverGuard.mayManage(Optional.empty(), ours)).isTrue();
+        assertThat(TakeoverGuard.mayManage(Optional.empty(), ours)).isFalse();
         assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours)).isFalse();
         assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-2")), ours)).isFalse();
     }

@@ -10,6 +10,7 @@ import dev.stepconnect.remediation.ExpressLogPayload;
 import dev.stepconnect.remediation.RemediationHandler;
 import dev.stepconnect.remediation.SweepHandler;
 import dev.stepconnect.rotation.RotationHandler;
+import dev.stepconnect.testing.CloudFormationStub;
 import dev.stepconnect.testing.CloudWatchCborStub;
 import dev.stepconnect.testing.MotoServer;
 import dev.stepconnect.testing.ResponseReceiver;
@@ -107,12 +108,16 @@ public final class LocalStory {
         }
     }
 
+    /** CloudFormation's record of the story's stack (there is no real stack). */
+    private CloudFormationStub stackRecords;
+
     void run() {
         // Handler logs and EMF lines go to stderr here so the account below stays readable.
         PrintStream stdout = System.out;
         System.setOut(System.err);
         try (PartnerApiStandIn partner = new PartnerApiStandIn();
              ResponseReceiver cloudFormation = new ResponseReceiver();
+             CloudFormationStub stackRecords = new CloudFormationStub();
              CloudWatchCborStub cloudWatch = emulator ? new CloudWatchCborStub() : null;
              SecretsManagerClient secrets = client(SecretsManagerClient.builder());
              EventBridgeClient events = client(EventBridgeClient.builder());
@@ -129,6 +134,10 @@ public final class LocalStory {
             if (sessionToken != null && !sessionToken.isBlank()) {
                 env.put("AWS_SESSION_TOKEN", sessionToken);
             }
+            // The provider confirms Update/Delete with CloudFormation; this story has no real stack, so a
+            // local stand-in plays CloudFormation's record of it (see customResource).
+            env.put("AWS_ENDPOINT_URL_CLOUDFORMATION", stackRecords.endpoint().toString());
+            this.stackRecords = stackRecords;
             if (cloudWatch != null) {
                 // The Java SDK speaks Smithy RPC v2 CBOR to CloudWatch, which moto does not serve.
                 env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
@@ -429,6 +438,11 @@ public final class LocalStory {
         event.put("StackId", "arn:aws:cloudformation:" + REGION + ":123456789012:stack/stepconnect-demo/" + runId);
         event.put("RequestId", UUID.randomUUID().toString());
         event.put("PhysicalResourceId", connectionName);
+        String stackId = (String) event.get("StackId");
+        stackRecords.stack(stackId, sampleFile.contains("delete") ? "DELETE_IN_PROGRESS"
+                : sampleFile.contains("update") ? "UPDATE_IN_PROGRESS" : "CREATE_IN_PROGRESS");
+        stackRecords.resource(stackId, String.valueOf(event.get("LogicalResourceId")),
+                String.valueOf(event.get("ResourceType")), connectionName);
         cloudFormation.clear();
         invoke(new ConnectionProviderHandler(env), event, Duration.ofMinutes(5));
         List<ResponseReceiver.Received> accepted = cloudFormation.accepted();

@@ -1,5 +1,7 @@
 package dev.stepconnect.testing;
 
+import dev.stepconnect.json.Json;
+import dev.stepconnect.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,12 @@ public final class CapturedOutput implements AutoCloseable {
 
     public List<String> lines() {
         return Arrays.stream(text().split("\\R")).filter(line -> !line.isBlank()).toList();
+    }
+
+    /** The structured log lines (JSON) whose {@code message} is exactly {@code message}, oldest first. */
+    public List<JsonObject> logLines(String message) {
+        return lines().stream().filter(line -> line.startsWith("{")).map(Json::parseObject)
+                .filter(line -> line.string("message").filter(message::equals).isPresent()).toList();
     }
 
     /** Lines that are CloudWatch EMF documents. */

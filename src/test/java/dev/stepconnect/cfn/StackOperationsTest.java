@@ -1,0 +1,59 @@
+package dev.stepconnect.cfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepconnect.json.Json;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StackOperationsTest {
+    private static final List<String> AT_REST = List.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "ROLLBACK_COMPLETE",
+            "UPDATE_ROLLBACK_COMPLETE", "DELETE_COMPLETE", "CREATE_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED");
+
+    @Test
+    void updatesComeOnlyWhileAStackUpdatesOrRollsAnUpdateBack() {
+        assertThat(StackOperations.sends(RequestType.Update, "UPDATE_IN_PROGRESS")).isTrue();
+        assertThat(StackOperations.sends(RequestType.Update, "UPDATE_ROLLBACK_IN_PROGRESS")).isTrue();
+        for (String status : List.of("CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS",
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")) {
+            assertThat(StackOperations.sends(RequestType.Update, status)).as(status).isFalse();
+        }
+        AT_REST.forEach(status -> assertThat(StackOperations.sends(RequestType.Update, status)).as(status).isFalse());
+    }
+
+    @Test
+    void deletesComeWhileAStackIsDeletedRolledBackOrCleanedUp() {
+        for (String status : List.of("DELETE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS",
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")) {
+            assertThat(StackOperations.sends(RequestType.Delete, status)).as(status).isTrue();
+        }
+        assertThat(StackOperations.sends(RequestType.Delete, "UPDATE_IN_PROGRESS")).isFalse();
+        assertThat(StackOperations.sends(RequestType.Delete, null)).isFalse();
+        AT_REST.forEach(status -> assertThat(StackOperations.sends(RequestType.Delete, status)).as(status).isFalse());
+    }
+
+    @Test
+    void createsComeWhileAStackIsCreatedOrUpdated() {
+        assertThat(StackOperations.sends(RequestType.Create, "CREATE_IN_PROGRESS")).isTrue();
+        assertThat(StackOperations.sends(RequestType.Create, "UPDATE_IN_PROGRESS")).isTrue();
+        assertThat(StackOperations.sends(RequestType.Create, "ROLLBACK_IN_PROGRESS")).isFalse();
+        assertThat(StackOperations.sends(RequestType.Create, "UPDATE_ROLLBACK_IN_PROGRESS")).isFalse();
+    }
+
+    @Test
+    void aResourceOfAnotherTypeIsRefused() {
+        CustomResourceRequest request = new CustomResourceRequest(RequestType.Delete,
+                new ResponseTarget(URI.create("https://example.com/r"), "arn:aws:cloudformation:us-east-1:1:stack/s/1",
+                        "r1", "Conn"), "Custom::EventBridgeConnection", "conn", Json.parseObject("{}"),
+                Json.parseObject("{}"), new Continuation(0, Instant.EPOCH, false));
+
+        assertThat(StackOperations.refusal(request, new StackResourceRecord("DELETE_IN_PROGRESS",
+                "Custom::EventBridgeConnection", "conn"))).isEmpty();
+        assertThat(StackOperations.refusal(request, new StackResourceRecord("DELETE_IN_PROGRESS",
+                "AWS::Lambda::Function", "conn"))).hasValueSatisfying(why -> assertThat(why).contains("AWS::Lambda::Function"));
+        assertThat(StackOperations.refusal(request, new StackResourceRecord("UPDATE_COMPLETE",
+                "Custom::EventBridgeConnection", "conn"))).hasValueSatisfying(why -> assertThat(why).contains("UPDATE_COMPLETE"));
+    }
+}
