@@ -47,6 +47,7 @@ public class EventBridgeConnectionFromSecret extends Construct {
         String path = getNode().getPath();
         StepConnect.require(props, path + ": props");
         StepConnect.validateConnectionName(props.getConnectionName(), path);
+        StepConnect.stackName(props.getStepConnectStackName(), path);
         if (props.getAuthorizationType() == null) {
             throw new StepConnectValidationException(path + ": authorizationType is required (API_KEY, BASIC or "
                     + "OAUTH_CLIENT_CREDENTIALS, matching the credentials secret)");

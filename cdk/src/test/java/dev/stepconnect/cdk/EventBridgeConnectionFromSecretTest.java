@@ -192,11 +192,27 @@ class EventBridgeConnectionFromSecretTest {
     }
 
     @Test
+    void rejectsAStepConnectStackNameNoStackCanHave() {
+        Stack stack = Synth.stack();
+        Secret secret = new Secret(stack, "Credentials");
+        String[] bad = {"step_connect", "1stepconnect", "stepconnect prod", "s".repeat(129)};
+        for (int i = 0; i < bad.length; i++) {
+            String id = "Bad" + i;
+            String name = bad[i];
+            StepConnectValidationException e = assertThrows(StepConnectValidationException.class, () ->
+                    new EventBridgeConnectionFromSecret(stack, id, minimal(secret).stepConnectStackName(name).build()), name);
+            assertTrue(e.getMessage().startsWith("Test/" + id + ": stepConnectStackName '" + name + "' is not a "
+                    + "CloudFormation stack name"), e.getMessage());
+        }
+        new EventBridgeConnectionFromSecret(stack, "Longest", minimal(secret).stepConnectStackName("s".repeat(128)).build());
+    }
+
+    @Test
     void rejectsAMissingSecretOrAuthorizationType() {
         Stack stack = Synth.stack();
         StepConnectValidationException noSecret = assertThrows(StepConnectValidationException.class, () ->
                 new EventBridgeConnectionFromSecret(stack, "NoSecret", minimal(null).build()));
-        assertTrue(noSecret.getMessage().contains("credentialsSecret is required"), noSecret.getMessage());
+        assertTrue(noSecret.getMessage().startsWith("Test/NoSecret: credentialsSecret is required"), noSecret.getMessage());
         StepConnectValidationException noType = assertThrows(StepConnectValidationException.class, () ->
                 new EventBridgeConnectionFromSecret(stack, "NoType",
                         minimal(new Secret(stack, "Credentials")).authorizationType(null).build()));
