@@ -65,6 +65,7 @@ public final class StepConnect {
     public static final String EXPRESS_INPUT_WARNING = "stepconnect:expressInputNotLogged";
     /** Warning id: an Express log group outside the prefix RemediationFunction may query; acknowledge to accept. */
     public static final String EXPRESS_LOG_GROUP_WARNING = "stepconnect:expressLogGroupPrefix";
+    private static final String EXPRESS_SUBSCRIPTION_ID = "StepConnectRemediationLogs";
     /** The log group prefix RemediationFunction may read with FilterLogEvents (docs/remediation.md). */
     public static final String VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/";
 
@@ -274,6 +275,10 @@ public final class StepConnect {
         String functionArn = explicitArn != null
                 ? explicitArn
                 : Fn.importValue(stackName(options.getStepConnectStackName(), path) + "-RemediationFunctionArn");
+        if (stateMachine.getNode().tryFindChild(EXPRESS_SUBSCRIPTION_ID) != null) {
+            throw new StepConnectValidationException(path + ": enableRemediation was already called for this Express "
+                    + "state machine; its log group is subscribed once (call it once, with all the options)");
+        }
         Stack stack = Stack.of(stateMachine);
         checkExpressLogging(stateMachine, logGroup, stack);
         CfnPermission permission = CfnPermission.Builder.create(stateMachine, "StepConnectRemediationInvoke")
@@ -283,7 +288,7 @@ public final class StepConnect {
                 .sourceArn(logGroup.getLogGroupArn())
                 .sourceAccount(stack.getAccount())
                 .build();
-        CfnSubscriptionFilter filter = CfnSubscriptionFilter.Builder.create(stateMachine, "StepConnectRemediationLogs")
+        CfnSubscriptionFilter filter = CfnSubscriptionFilter.Builder.create(stateMachine, EXPRESS_SUBSCRIPTION_ID)
                 .logGroupName(logGroup.getLogGroupName())
                 .destinationArn(functionArn)
                 .filterPattern(FilterPattern.any(EXPRESS_LOG_EVENT_TYPES.stream()
