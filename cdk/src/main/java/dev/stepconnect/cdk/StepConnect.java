@@ -381,7 +381,7 @@ public final class StepConnect {
 
     /**
      * Throws unless {@code name} is null (any state machine), a token, or a Step Functions state machine name:
-     * 1-80 characters, no whitespace, brackets, wildcards or {@code " # % \\ ^ | ~ ` $ & , ; : /}, no control
+     * 1-80 characters, no whitespace, brackets, wildcards or {@code " # % \ ^ | ~ ` $ & , ; : /}, no control
      * characters (Step Functions API reference, CreateStateMachine {@code name}). A wildcard would widen
      * the grant; a colon or slash would make the ARN name something else.
      */
