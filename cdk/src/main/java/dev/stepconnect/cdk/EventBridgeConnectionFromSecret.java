@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Lazy;
@@ -32,8 +33,19 @@ public class EventBridgeConnectionFromSecret extends Construct {
     /** Warning id of the imported-secret notice, for {@code Annotations.of(c).acknowledgeWarning(id)}. */
     public static final String IMPORTED_SECRET_WARNING = "stepconnect:importedCredentialsSecret";
     static final String RESOURCE_TYPE = "Custom::EventBridgeConnection";
-    /** EventBridge's Description limit (512) less what the provider keeps for its ownership marker. */
-    static final int MAX_DESCRIPTION = 450;
+    /**
+     * EventBridge's Description limit (512) less the 111 characters the provider keeps for its ownership
+     * marker ({@code " [stepconnect:owner=…;request=…;source=…;version=…]"}, four 16-hex parts): the
+     * provider refuses a longer Description, so synthesis does.
+     */
+    static final int MAX_DESCRIPTION = 401;
+    /**
+     * A VPC Lattice resource configuration ARN, as EventBridge's API model constrains
+     * {@code ResourceConfigurationArn} and the provider checks it (EventBridge API reference,
+     * ConnectivityResourceConfigurationArn).
+     */
+    static final Pattern RESOURCE_CONFIGURATION_ARN = Pattern.compile(
+            "arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}");
 
     private final CustomResource resource;
     private final IConnection connection;
@@ -47,6 +59,7 @@ public class EventBridgeConnectionFromSecret extends Construct {
         String path = getNode().getPath();
         StepConnect.require(props, path + ": props");
         StepConnect.validateConnectionName(props.getConnectionName(), path);
+        StepConnect.stackName(props.getStepConnectStackName(), path);
         if (props.getAuthorizationType() == null) {
             throw new StepConnectValidationException(path + ": authorizationType is required (API_KEY, BASIC or "
                     + "OAUTH_CLIENT_CREDENTIALS, matching the credentials secret)");
@@ -56,6 +69,9 @@ public class EventBridgeConnectionFromSecret extends Construct {
                     + "secret holding the partner credential as JSON (README, \"Credentials secret\")");
         }
         validateAuthSpecific(props, path);
+        validateResourceConfigurationArn(props.getOauthResourceConfigurationArn(), "oauthResourceConfigurationArn", path);
+        validateResourceConfigurationArn(props.getInvocationResourceConfigurationArn(),
+                "invocationResourceConfigurationArn", path);
         String description = props.getDescription();
         if (description != null && !Token.isUnresolved(description) && description.length() > MAX_DESCRIPTION) {
             throw new StepConnectValidationException(path + ": description must be at most " + MAX_DESCRIPTION
@@ -211,6 +227,14 @@ public class EventBridgeConnectionFromSecret extends Construct {
         if (props.getOauthResourceConfigurationArn() != null) {
             throw new StepConnectValidationException(path + ": oauthResourceConfigurationArn applies only to "
                     + "OAUTH_CLIENT_CREDENTIALS, got " + props.getAuthorizationType());
+        }
+    }
+
+    private static void validateResourceConfigurationArn(String arn, String prop, String path) {
+        if (arn != null && !Token.isUnresolved(arn) && !RESOURCE_CONFIGURATION_ARN.matcher(arn).matches()) {
+            throw new StepConnectValidationException(path + ": " + prop + " '" + arn + "' is not a VPC Lattice "
+                    + "resource configuration ARN (arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/"
+                    + "rcfg-<17 characters>)");
         }
     }
 

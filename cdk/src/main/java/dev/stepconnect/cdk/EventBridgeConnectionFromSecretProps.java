@@ -127,7 +127,7 @@ public final class EventBridgeConnectionFromSecretProps {
             return this;
         }
 
-        /** At most 450 characters: EventBridge allows 512, StepConnect keeps the rest for its ownership marker. */
+        /** At most 401 characters: EventBridge allows 512, StepConnect keeps the rest for its ownership marker. */
         public Builder description(String description) {
             this.description = description;
             return this;

@@ -5,19 +5,22 @@ import software.amazon.awscdk.services.logs.ILogGroup;
 /**
  * How {@link StepConnect#enableRemediation(software.amazon.awscdk.services.stepfunctions.StateMachine, RemediationOptions)}
  * opts a state machine into StepConnect's automated retries. Every field is optional for a Standard
- * state machine; an Express one also needs {@code logGroup} and {@code remediationFunctionArn}.
+ * state machine; an Express one also needs {@code logGroup}, and subscribes it to the StepConnect stack's
+ * {@code <stepConnectStackName>-RemediationFunctionArn} export unless {@code remediationFunctionArn} is given.
  */
 public final class RemediationOptions {
     private final Integer maxAttempts;
     private final RetryMode retryMode;
     private final ILogGroup logGroup;
     private final String remediationFunctionArn;
+    private final String stepConnectStackName;
 
     private RemediationOptions(Builder b) {
         this.maxAttempts = b.maxAttempts;
         this.retryMode = b.retryMode;
         this.logGroup = b.logGroup;
         this.remediationFunctionArn = b.remediationFunctionArn;
+        this.stepConnectStackName = b.stepConnectStackName;
     }
 
     public static Builder builder() {
@@ -40,11 +43,16 @@ public final class RemediationOptions {
         return remediationFunctionArn;
     }
 
+    public String getStepConnectStackName() {
+        return stepConnectStackName;
+    }
+
     public static final class Builder {
         private Integer maxAttempts;
         private RetryMode retryMode;
         private ILogGroup logGroup;
         private String remediationFunctionArn;
+        private String stepConnectStackName;
 
         private Builder() {
         }
@@ -75,11 +83,22 @@ public final class RemediationOptions {
         }
 
         /**
-         * Express only: ARN of RemediationFunction's {@code live} alias in the StepConnect stack (the
-         * subscription filter's destination).
+         * Express only: ARN of RemediationFunction's {@code live} alias (the subscription filter's
+         * destination), e.g. for a StepConnect stack in another account. Default: {@code Fn::ImportValue}
+         * of the StepConnect stack's {@code <stepConnectStackName>-RemediationFunctionArn} export.
          */
         public Builder remediationFunctionArn(String remediationFunctionArn) {
             this.remediationFunctionArn = remediationFunctionArn;
+            return this;
+        }
+
+        /**
+         * Express only: name of the deployed StepConnect stack whose {@code <name>-RemediationFunctionArn}
+         * export is the destination (default {@code stepconnect}, the name samconfig.toml deploys);
+         * ignored when {@code remediationFunctionArn} is given.
+         */
+        public Builder stepConnectStackName(String stepConnectStackName) {
+            this.stepConnectStackName = stepConnectStackName;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.stepconnect.cdk;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Fn;
@@ -17,6 +18,7 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.CfnPermission;
+import software.amazon.awscdk.services.logs.CfnLogGroup;
 import software.amazon.awscdk.services.logs.CfnSubscriptionFilter;
 import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.ILogGroup;
@@ -52,6 +54,21 @@ public final class StepConnect {
     /** EventBridge connection names: {@code [.\-_A-Za-z0-9]{1,64}} (EventBridge API reference, CreateConnection). */
     private static final Pattern CONNECTION_NAME = Pattern.compile("[.\\-_A-Za-z0-9]{1,64}");
 
+    /** Step Functions state machine names (Step Functions API reference, CreateStateMachine). */
+    private static final Pattern STATE_MACHINE_NAME =
+            Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]{1,80}");
+
+    /** CloudFormation stack names (CloudFormation user guide, "Stack name"). */
+    private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][-A-Za-z0-9]{0,127}");
+
+    /** Warning id: an Express state machine's logs lack the input a retry needs; acknowledge to accept. */
+    public static final String EXPRESS_INPUT_WARNING = "stepconnect:expressInputNotLogged";
+    /** Warning id: an Express log group outside the prefix RemediationFunction may query; acknowledge to accept. */
+    public static final String EXPRESS_LOG_GROUP_WARNING = "stepconnect:expressLogGroupPrefix";
+    private static final String EXPRESS_SUBSCRIPTION_ID = "StepConnectRemediationLogs";
+    /** The log group prefix RemediationFunction may read with FilterLogEvents (docs/remediation.md). */
+    public static final String VENDED_LOGS_PREFIX = "/aws/vendedlogs/states/";
+
     /**
      * The Express log events RemediationFunction reads: the three failures, and the start that carries
      * the input a restart needs (logged at level ALL with execution data).
@@ -65,6 +82,14 @@ public final class StepConnect {
     /** {@code Fn::ImportValue} of {@code <stackName>-ConnectionProviderServiceToken}. */
     public static String connectionProviderServiceToken(String stepConnectStackName) {
         return Fn.importValue(stackName(stepConnectStackName) + "-ConnectionProviderServiceToken");
+    }
+
+    /**
+     * {@code Fn::ImportValue} of {@code <stackName>-RemediationFunctionArn} (RemediationFunction's live alias,
+     * the destination of an Express state machine's log subscription).
+     */
+    public static String remediationFunctionArn(String stepConnectStackName) {
+        return Fn.importValue(stackName(stepConnectStackName) + "-RemediationFunctionArn");
     }
 
     /** {@code Fn::ImportValue} of {@code <stackName>-RotationFunctionArn} (RotationFunction's live alias). */
@@ -98,9 +123,11 @@ public final class StepConnect {
     public static void grantHttpInvoke(IGrantable grantee, IConnection connection, String endpoint,
                                        HttpMethod method, String stateMachineName) {
         require(grantee, "grantHttpInvoke: grantee (the state machine's role)");
-        require(connection, "grantHttpInvoke: connection");
-        require(method, "grantHttpInvoke: method");
-        validateEndpoint(endpoint, "grantHttpInvoke endpoint");
+        String who = grantee instanceof IConstruct construct ? construct.getNode().getPath() + ": " : "";
+        require(connection, who + "grantHttpInvoke: connection");
+        require(method, who + "grantHttpInvoke: method");
+        validateEndpoint(endpoint, who + "grantHttpInvoke endpoint");
+        validateStateMachineName(stateMachineName, who);
         Stack stack = Stack.of(connection);
         String stateMachineArn = stack.formatArn(ArnComponents.builder()
                 .service("states")
@@ -191,8 +218,15 @@ public final class StepConnect {
      * {@code AWS::Lambda::Permission} CloudWatch Logs needs to invoke it). A log group takes at most two
      * subscription filters (CloudWatch Logs quotas).
      *
+     * <p>Express: the subscription's destination is {@code options.remediationFunctionArn}, else the
+     * StepConnect stack's {@code <stepConnectStackName>-RemediationFunctionArn} export (stack name default
+     * {@code stepconnect}). Logging below level ALL or without execution data, or a log group outside
+     * {@code /aws/vendedlogs/states/}, draws a synth warning ({@link #EXPRESS_INPUT_WARNING},
+     * {@link #EXPRESS_LOG_GROUP_WARNING}): failures are then counted but not retried.
+     *
      * @throws StepConnectValidationException on max attempts outside 1..100; for Express: no log group, no
-     *                                        remediation function ARN, no logging configured, or retry mode
+     *                                        logging or logging OFF, logging to another log group, a blank
+     *                                        function ARN, a malformed stack name, or retry mode
      *                                        {@code redrive} (Express executions cannot be redriven)
      */
     public static void enableRemediation(StateMachine stateMachine, RemediationOptions options) {
@@ -233,19 +267,20 @@ public final class StepConnect {
                     + "as RemediationOptions.logGroup (log level ALL with includeExecutionData lets a retry "
                     + "restart with the original input).");
         }
-        String functionArn = options.getRemediationFunctionArn();
-        if (functionArn == null || functionArn.isBlank()) {
-            throw new StepConnectValidationException(path + " is an Express state machine: pass "
-                    + "RemediationOptions.remediationFunctionArn, the ARN of the StepConnect stack's "
-                    + "RemediationFunction live alias (the log subscription's destination).");
+        String explicitArn = options.getRemediationFunctionArn();
+        if (explicitArn != null && explicitArn.isBlank()) {
+            throw new StepConnectValidationException(path + ": RemediationOptions.remediationFunctionArn is blank; "
+                    + "leave it unset to import the StepConnect stack's <stack>-RemediationFunctionArn export");
         }
-        CfnStateMachine cfn = (CfnStateMachine) stateMachine.getNode().getDefaultChild();
-        if (cfn == null || cfn.getLoggingConfiguration() == null) {
-            throw new StepConnectValidationException(path + " is an Express state machine without logging: set its "
-                    + "`logs` option (LogOptions with destination " + logGroup.getNode().getPath()
-                    + ", level ALL, includeExecutionData true)");
+        String functionArn = explicitArn != null
+                ? explicitArn
+                : Fn.importValue(stackName(options.getStepConnectStackName(), path) + "-RemediationFunctionArn");
+        if (stateMachine.getNode().tryFindChild(EXPRESS_SUBSCRIPTION_ID) != null) {
+            throw new StepConnectValidationException(path + ": enableRemediation was already called for this Express "
+                    + "state machine; its log group is subscribed once (call it once, with all the options)");
         }
         Stack stack = Stack.of(stateMachine);
+        checkExpressLogging(stateMachine, logGroup, stack);
         CfnPermission permission = CfnPermission.Builder.create(stateMachine, "StepConnectRemediationInvoke")
                 .action("lambda:InvokeFunction")
                 .functionName(functionArn)
@@ -253,7 +288,7 @@ public final class StepConnect {
                 .sourceArn(logGroup.getLogGroupArn())
                 .sourceAccount(stack.getAccount())
                 .build();
-        CfnSubscriptionFilter filter = CfnSubscriptionFilter.Builder.create(stateMachine, "StepConnectRemediationLogs")
+        CfnSubscriptionFilter filter = CfnSubscriptionFilter.Builder.create(stateMachine, EXPRESS_SUBSCRIPTION_ID)
                 .logGroupName(logGroup.getLogGroupName())
                 .destinationArn(functionArn)
                 .filterPattern(FilterPattern.any(EXPRESS_LOG_EVENT_TYPES.stream()
@@ -262,6 +297,74 @@ public final class StepConnect {
                 .build();
         // CloudWatch Logs checks it may invoke the destination when the filter is created.
         filter.getNode().addDependency(permission);
+    }
+
+    /**
+     * The Express state machine must log to {@code logGroup} (else the subscription sees nothing); level
+     * {@code OFF} logs nothing. Level ALL with execution data is what a retry needs (only then does
+     * {@code ExecutionStarted} carry the input), and {@code /aws/vendedlogs/states/} is the prefix
+     * RemediationFunction may query: anything less is a warning, as failures are still counted and alarmed.
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkExpressLogging(StateMachine stateMachine, ILogGroup logGroup, Stack stack) {
+        String path = stateMachine.getNode().getPath();
+        String wanted = "set its `logs` option (LogOptions with destination " + logGroup.getNode().getPath()
+                + ", level ALL, includeExecutionData true)";
+        CfnStateMachine cfn = (CfnStateMachine) stateMachine.getNode().getDefaultChild();
+        Object configuration = cfn == null || cfn.getLoggingConfiguration() == null
+                ? null : stack.resolve(cfn.getLoggingConfiguration());
+        if (!(configuration instanceof Map<?, ?>)) {
+            throw new StepConnectValidationException(path + " is an Express state machine without logging: " + wanted);
+        }
+        Map<String, Object> logging = (Map<String, Object>) configuration;
+        Object level = logging.get("level");
+        if (level == null || "OFF".equals(level)) {
+            throw new StepConnectValidationException(path + " is an Express state machine with logging OFF: "
+                    + "StepConnect would never see its failures; " + wanted);
+        }
+        Object wantedArn = stack.resolve(logGroup.getLogGroupArn());
+        List<Object> destinations = logging.get("destinations") instanceof List<?> list ? (List<Object>) list : List.of();
+        boolean logsThere = destinations.stream()
+                .filter(Map.class::isInstance)
+                .map(d -> ((Map<String, Object>) d).get("cloudWatchLogsLogGroup"))
+                .filter(Map.class::isInstance)
+                .anyMatch(g -> wantedArn.equals(((Map<String, Object>) g).get("logGroupArn")));
+        if (!logsThere) {
+            throw new StepConnectValidationException(path + " does not log to RemediationOptions.logGroup "
+                    + logGroup.getNode().getPath() + ": the subscription would never see its failures; pass the "
+                    + "log group of its `logs` option");
+        }
+        if (!"ALL".equals(level) || !Boolean.TRUE.equals(logging.get("includeExecutionData"))) {
+            Annotations.of(stateMachine).addWarningV2(EXPRESS_INPUT_WARNING, path + " logs at level " + level
+                    + (Boolean.TRUE.equals(logging.get("includeExecutionData")) ? "" : " without execution data")
+                    + ": its failures are counted and alarmed, but never retried (RetriesSkipped "
+                    + "Reason=InputUnavailable), as only ExecutionStarted at level ALL with includeExecutionData "
+                    + "carries the input a retry needs. To retry, " + wanted + "; to accept, acknowledge \""
+                    + EXPRESS_INPUT_WARNING + "\".");
+        }
+        String name = literalLogGroupName(logGroup);
+        if (name != null && !name.startsWith(VENDED_LOGS_PREFIX)) {
+            Annotations.of(stateMachine).addWarningV2(EXPRESS_LOG_GROUP_WARNING, "the log group " + name
+                    + " is not under " + VENDED_LOGS_PREFIX + ", the prefix RemediationFunction may query: a "
+                    + "failure delivered without its ExecutionStarted record cannot be retried. Name the log group "
+                    + VENDED_LOGS_PREFIX + "<name>, or acknowledge \"" + EXPRESS_LOG_GROUP_WARNING + "\".");
+        }
+    }
+
+    /** The log group's name as written in the app; "(generated)" when CloudFormation names it; null when unknown. */
+    private static String literalLogGroupName(ILogGroup logGroup) {
+        if (!Token.isUnresolved(logGroup.getLogGroupName())) {
+            return logGroup.getLogGroupName();
+        }
+        if (logGroup.getNode().getDefaultChild() instanceof CfnLogGroup cfn) {
+            // The L2 LogGroup's name property is a lazy token even when no name was given.
+            Object name = cfn.getLogGroupName() == null ? null : Stack.of(cfn).resolve(cfn.getLogGroupName());
+            if (name == null) {
+                return "(generated by CloudFormation)";
+            }
+            return name instanceof String literal ? literal : null;
+        }
+        return null;
     }
 
     /** Throws unless {@code name} is a valid EventBridge connection name; a token is checked at deploy time. */
@@ -273,6 +376,23 @@ public final class StepConnect {
         if (!Token.isUnresolved(name) && !CONNECTION_NAME.matcher(name).matches()) {
             throw new StepConnectValidationException(path + ": connectionName '" + name + "' is not a valid "
                     + "EventBridge connection name: 1-64 characters of A-Z a-z 0-9 . - _");
+        }
+    }
+
+    /**
+     * Throws unless {@code name} is null (any state machine), a token, or a Step Functions state machine name:
+     * 1-80 characters, no whitespace, brackets, wildcards or {@code " # % \ ^ | ~ ` $ & , ; : /}, no control
+     * characters (Step Functions API reference, CreateStateMachine {@code name}). A wildcard would widen
+     * the grant; a colon or slash would make the ARN name something else.
+     */
+    static void validateStateMachineName(String name, String who) {
+        if (name == null || Token.isUnresolved(name)) {
+            return;
+        }
+        if (!STATE_MACHINE_NAME.matcher(name).matches()) {
+            throw new StepConnectValidationException(who + "grantHttpInvoke stateMachineName '" + name + "' is not a "
+                    + "Step Functions state machine name: 1-80 characters without whitespace, brackets, wildcards "
+                    + "or \" # % \\ ^ | ~ ` $ & , ; : / (pass null to grant any state machine of the account)");
         }
     }
 
@@ -309,7 +429,24 @@ public final class StepConnect {
     }
 
     private static String stackName(String stepConnectStackName) {
-        return stepConnectStackName == null || stepConnectStackName.isBlank() ? DEFAULT_STACK_NAME : stepConnectStackName;
+        return stackName(stepConnectStackName, "StepConnect export");
+    }
+
+    /**
+     * The StepConnect stack name ({@code stepconnect} when null or blank), checked against CloudFormation's
+     * rule (a letter, then letters, digits and hyphens, at most 128 characters; CloudFormation user guide,
+     * "Stack name"): a wrong name would only fail at deploy time as a missing export.
+     */
+    static String stackName(String stepConnectStackName, String path) {
+        if (stepConnectStackName == null || stepConnectStackName.isBlank()) {
+            return DEFAULT_STACK_NAME;
+        }
+        if (!Token.isUnresolved(stepConnectStackName) && !STACK_NAME.matcher(stepConnectStackName).matches()) {
+            throw new StepConnectValidationException(path + ": stepConnectStackName '" + stepConnectStackName
+                    + "' is not a CloudFormation stack name (a letter, then letters, digits and hyphens, at most "
+                    + "128 characters); it names the deployed StepConnect stack whose exports are imported");
+        }
+        return stepConnectStackName;
     }
 
     static void require(Object value, String what) {

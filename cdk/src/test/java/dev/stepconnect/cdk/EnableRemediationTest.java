@@ -1,6 +1,7 @@
 package dev.stepconnect.cdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -66,15 +69,22 @@ class EnableRemediationTest {
     void rejectsAnAttemptCapRemediationWouldIgnore() {
         Stack stack = Synth.stack();
         StateMachine machine = standard(stack);
-        assertThrows(StepConnectValidationException.class, () -> StepConnect.enableRemediation(machine, 0, null));
-        assertThrows(StepConnectValidationException.class, () -> StepConnect.enableRemediation(machine, 101, null));
+        StepConnectValidationException zero = assertThrows(StepConnectValidationException.class,
+                () -> StepConnect.enableRemediation(machine, 0, null));
+        assertEquals("Test/Machine: maxAttempts must be 1..100 (total attempts, the original run included), got 0",
+                zero.getMessage());
+        StepConnectValidationException tooMany = assertThrows(StepConnectValidationException.class,
+                () -> StepConnect.enableRemediation(machine, 101, null));
+        assertTrue(tooMany.getMessage().endsWith("got 101"), tooMany.getMessage());
+        assertEquals(Map.of(), Synth.tags(Synth.only(Template.fromStack(machine.getStack()), "AWS::StepFunctions::StateMachine")));
         StepConnect.enableRemediation(machine, 100, null);
+        StepConnect.enableRemediation(machine, 1, null);
     }
 
     @Test
     void subscribesRemediationToAnExpressStateMachinesLogGroup() {
         Stack stack = Synth.stack();
-        LogGroup logGroup = new LogGroup(stack, "Logs");
+        LogGroup logGroup = vendedLogGroup(stack);
         StateMachine machine = express(stack, logGroup);
         StepConnect.enableRemediation(machine, RemediationOptions.builder()
                 .logGroup(logGroup).remediationFunctionArn(REMEDIATION_ARN).retryMode(RetryMode.RESTART).build());
@@ -102,31 +112,160 @@ class EnableRemediationTest {
     }
 
     @Test
-    void anExpressStateMachineNeedsItsLogGroupTheFunctionArnAndLogging() {
+    void anExpressStateMachineIsSubscribedToTheStepConnectStacksExportedRemediationFunctionByDefault() {
         Stack stack = Synth.stack();
-        LogGroup logGroup = new LogGroup(stack, "Logs");
+        LogGroup logGroup = vendedLogGroup(stack);
+        StepConnect.enableRemediation(express(stack, logGroup), RemediationOptions.builder().logGroup(logGroup).build());
+
+        Template template = Template.fromStack(stack);
+        Map<String, Object> imported = Map.of("Fn::ImportValue", "stepconnect-RemediationFunctionArn");
+        template.hasResourceProperties("AWS::Lambda::Permission", Match.objectLike(Map.of(
+                "FunctionName", imported, "Principal", "logs.amazonaws.com")));
+        template.hasResourceProperties("AWS::Logs::SubscriptionFilter", Match.objectLike(Map.of("DestinationArn", imported)));
+        Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
+    }
+
+    @Test
+    void theRemediationExportComesFromTheNamedStepConnectStack() {
+        Stack stack = Synth.stack();
+        LogGroup logGroup = vendedLogGroup(stack);
+        StepConnect.enableRemediation(express(stack, logGroup), RemediationOptions.builder()
+                .logGroup(logGroup).stepConnectStackName("stepconnect-prod").build());
+
+        Template template = Template.fromStack(stack);
+        Map<String, Object> imported = Map.of("Fn::ImportValue", "stepconnect-prod-RemediationFunctionArn");
+        template.hasResourceProperties("AWS::Lambda::Permission", Match.objectLike(Map.of("FunctionName", imported)));
+        template.hasResourceProperties("AWS::Logs::SubscriptionFilter", Match.objectLike(Map.of("DestinationArn", imported)));
+        assertEquals(imported, stack.resolve(StepConnect.remediationFunctionArn("stepconnect-prod")));
+    }
+
+    @Test
+    void anExplicitFunctionArnWinsOverTheExport() {
+        Stack stack = Synth.stack();
+        LogGroup logGroup = vendedLogGroup(stack);
+        StepConnect.enableRemediation(express(stack, logGroup), RemediationOptions.builder()
+                .logGroup(logGroup).stepConnectStackName("ignored").remediationFunctionArn(REMEDIATION_ARN).build());
+
+        Template template = Template.fromStack(stack);
+        template.hasResourceProperties("AWS::Logs::SubscriptionFilter", Match.objectLike(Map.of("DestinationArn", REMEDIATION_ARN)));
+        assertFalse(template.toJSON().toString().contains("ImportValue"), template.toJSON().toString());
+    }
+
+    @Test
+    void anExpressStateMachineNeedsItsLogGroupAndAStackNameOrArnThatCanWork() {
+        Stack stack = Synth.stack();
+        LogGroup logGroup = vendedLogGroup(stack);
         StateMachine logged = express(stack, logGroup);
 
-        StepConnectValidationException noLogGroup = assertThrows(StepConnectValidationException.class, () ->
-                StepConnect.enableRemediation(logged, RemediationOptions.builder().remediationFunctionArn(REMEDIATION_ARN).build()));
-        assertTrue(noLogGroup.getMessage().contains("RemediationOptions.logGroup"), noLogGroup.getMessage());
-        StepConnectValidationException noArn = assertThrows(StepConnectValidationException.class, () ->
-                StepConnect.enableRemediation(logged, RemediationOptions.builder().logGroup(logGroup).build()));
-        assertTrue(noArn.getMessage().contains("remediationFunctionArn"), noArn.getMessage());
-        StepConnectValidationException redrive = assertThrows(StepConnectValidationException.class, () ->
-                StepConnect.enableRemediation(logged, RemediationOptions.builder().logGroup(logGroup)
-                        .remediationFunctionArn(REMEDIATION_ARN).retryMode(RetryMode.REDRIVE).build()));
-        assertTrue(redrive.getMessage().contains("cannot be redriven"), redrive.getMessage());
-
-        Stack other = Synth.stack();
-        LogGroup unused = new LogGroup(other, "Logs");
-        StateMachine silent = express(other, null);
-        StepConnectValidationException noLogging = assertThrows(StepConnectValidationException.class, () ->
-                StepConnect.enableRemediation(silent, RemediationOptions.builder().logGroup(unused)
-                        .remediationFunctionArn(REMEDIATION_ARN).build()));
-        assertTrue(noLogging.getMessage().contains("without logging"), noLogging.getMessage());
-        Template template = Template.fromStack(other);
+        assertRefused(logged, RemediationOptions.builder(), "RemediationOptions.logGroup", "Test/Machine");
+        assertRefused(logged, RemediationOptions.builder().logGroup(logGroup).remediationFunctionArn(" "),
+                "remediationFunctionArn is blank");
+        assertRefused(logged, RemediationOptions.builder().logGroup(logGroup).stepConnectStackName("step connect"),
+                "stepConnectStackName 'step connect' is not a CloudFormation stack name");
+        assertRefused(logged, RemediationOptions.builder().logGroup(logGroup).stepConnectStackName("1stepconnect"),
+                "not a CloudFormation stack name");
+        assertRefused(logged, RemediationOptions.builder().logGroup(logGroup).retryMode(RetryMode.REDRIVE),
+                "cannot be redriven");
+        Template template = Template.fromStack(stack);
         template.resourceCountIs("AWS::Logs::SubscriptionFilter", 0);
+        template.resourceCountIs("AWS::Lambda::Permission", 0);
         assertEquals(Map.of(), Synth.tags(Synth.only(template, "AWS::StepFunctions::StateMachine")));
+    }
+
+    @Test
+    void anExpressStateMachineMustLogToTheGivenLogGroup() {
+        Stack silentStack = Synth.stack();
+        LogGroup unused = vendedLogGroup(silentStack);
+        assertRefused(express(silentStack, null), RemediationOptions.builder().logGroup(unused), "without logging");
+
+        Stack offStack = Synth.stack();
+        LogGroup off = vendedLogGroup(offStack);
+        StateMachine offMachine = StateMachine.Builder.create(offStack, "Machine")
+                .stateMachineType(StateMachineType.EXPRESS)
+                .definitionBody(DefinitionBody.fromChainable(new Pass(offStack, "Step")))
+                .logs(LogOptions.builder().destination(off).level(LogLevel.OFF).build())
+                .build();
+        assertRefused(offMachine, RemediationOptions.builder().logGroup(off), "logging OFF");
+
+        Stack elsewhereStack = Synth.stack();
+        LogGroup used = vendedLogGroup(elsewhereStack);
+        LogGroup other = new LogGroup(elsewhereStack, "Other", LogGroupProps.builder()
+                .logGroupName("/aws/vendedlogs/states/other").build());
+        assertRefused(express(elsewhereStack, used), RemediationOptions.builder().logGroup(other),
+                "does not log to RemediationOptions.logGroup Test/Other");
+        Template template = Template.fromStack(elsewhereStack);
+        template.resourceCountIs("AWS::Logs::SubscriptionFilter", 0);
+    }
+
+    @Test
+    void anExpressStateMachineThatLogsNoInputIsSubscribedWithAWarningThatRetriesAreSkipped() {
+        Stack stack = Synth.stack();
+        LogGroup logGroup = vendedLogGroup(stack);
+        StateMachine machine = StateMachine.Builder.create(stack, "Machine")
+                .stateMachineType(StateMachineType.EXPRESS)
+                .definitionBody(DefinitionBody.fromChainable(new Pass(stack, "Step")))
+                .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ERROR).build())
+                .build();
+        StepConnect.enableRemediation(machine, RemediationOptions.builder().logGroup(logGroup).build());
+
+        Template.fromStack(stack).resourceCountIs("AWS::Logs::SubscriptionFilter", 1);
+        Annotations.fromStack(stack).hasWarning("/Test/Machine", Match.stringLikeRegexp(
+                "Test/Machine logs at level ERROR without execution data: .*never retried.*InputUnavailable.*"
+                        + StepConnect.EXPRESS_INPUT_WARNING + ".*"));
+    }
+
+    @Test
+    void theNoInputWarningCanBeAcknowledged() {
+        Stack stack = Synth.stack();
+        LogGroup logGroup = vendedLogGroup(stack);
+        StateMachine machine = StateMachine.Builder.create(stack, "Machine")
+                .stateMachineType(StateMachineType.EXPRESS)
+                .definitionBody(DefinitionBody.fromChainable(new Pass(stack, "Step")))
+                .logs(LogOptions.builder().destination(logGroup).level(LogLevel.ALL).build())
+                .build();
+        StepConnect.enableRemediation(machine, RemediationOptions.builder().logGroup(logGroup).build());
+        Annotations.fromStack(stack).hasWarning("/Test/Machine", Match.stringLikeRegexp(".*without execution data.*"));
+
+        software.amazon.awscdk.Annotations.of(machine).acknowledgeWarning(StepConnect.EXPRESS_INPUT_WARNING);
+        Annotations.fromStack(stack).hasNoWarning("*", Match.anyValue());
+    }
+
+    @Test
+    void aLogGroupOutsideTheVendedLogsPrefixDrawsAWarning() {
+        Stack stack = Synth.stack();
+        LogGroup named = new LogGroup(stack, "Logs", LogGroupProps.builder().logGroupName("orders-express").build());
+        StepConnect.enableRemediation(express(stack, named), RemediationOptions.builder().logGroup(named).build());
+        Annotations.fromStack(stack).hasWarning("/Test/Machine", Match.stringLikeRegexp(
+                "the log group orders-express is not under /aws/vendedlogs/states/.*"
+                        + StepConnect.EXPRESS_LOG_GROUP_WARNING + ".*"));
+
+        Stack generated = Synth.stack();
+        LogGroup unnamed = new LogGroup(generated, "Logs");
+        StepConnect.enableRemediation(express(generated, unnamed), RemediationOptions.builder().logGroup(unnamed).build());
+        Annotations.fromStack(generated).hasWarning("/Test/Machine", Match.stringLikeRegexp(
+                "the log group \\(generated by CloudFormation\\) is not under /aws/vendedlogs/states/.*"));
+    }
+
+    @Test
+    void anExpressStateMachineIsSubscribedOnceWithAClearMessageOnASecondCall() {
+        Stack stack = Synth.stack();
+        LogGroup logGroup = vendedLogGroup(stack);
+        StateMachine machine = express(stack, logGroup);
+        StepConnect.enableRemediation(machine, RemediationOptions.builder().logGroup(logGroup).build());
+        assertRefused(machine, RemediationOptions.builder().logGroup(logGroup).maxAttempts(5),
+                "Test/Machine: enableRemediation was already called");
+        Template.fromStack(stack).resourceCountIs("AWS::Logs::SubscriptionFilter", 1);
+    }
+
+    private static LogGroup vendedLogGroup(Stack stack) {
+        return new LogGroup(stack, "Logs", LogGroupProps.builder().logGroupName("/aws/vendedlogs/states/orders-express").build());
+    }
+
+    private static void assertRefused(StateMachine machine, RemediationOptions.Builder options, String... fragments) {
+        StepConnectValidationException e = assertThrows(StepConnectValidationException.class,
+                () -> StepConnect.enableRemediation(machine, options.build()));
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "'" + fragment + "' not in: " + e.getMessage());
+        }
     }
 }

@@ -56,28 +56,33 @@ class EventBridgeConnectionFromSecretTest {
                         .header("x-tenant", "acme").secretQueryString("sig", "s3cr3t").body("source", "stepconnect")
                         .build())
                 .oauthHttpParameters(HttpParameters.builder().body("scope", "orders:write").build())
-                .oauthResourceConfigurationArn("arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-oauth")
-                .invocationResourceConfigurationArn("arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-api")
+                .oauthResourceConfigurationArn("arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-0a1b2c3d4e5f6a7b8")
+                .invocationResourceConfigurationArn("arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-9f8e7d6c5b4a3f2e1")
                 .kmsKey(key)
                 .serviceToken("arn:aws:lambda:us-east-1:111122223333:function:provider:live")
                 .build());
 
-        Template.fromStack(stack).hasResourceProperties("Custom::EventBridgeConnection", Match.objectLike(Map.of(
-                "ServiceToken", "arn:aws:lambda:us-east-1:111122223333:function:provider:live",
-                "AuthorizationType", "OAUTH_CLIENT_CREDENTIALS",
-                "Description", "Partner API",
-                "InvocationHttpParameters", Match.objectEquals(Map.of(
+        // Exactly interface.md's property names, EventBridge's shapes, every leaf a string (as CloudFormation sends them).
+        Template.fromStack(stack).hasResourceProperties("Custom::EventBridgeConnection", Match.objectEquals(Map.ofEntries(
+                Map.entry("ServiceToken", "arn:aws:lambda:us-east-1:111122223333:function:provider:live"),
+                Map.entry("Name", "partner"),
+                Map.entry("AuthorizationType", "OAUTH_CLIENT_CREDENTIALS"),
+                Map.entry("CredentialsSecretArn", Map.of("Ref", stack.getLogicalId(
+                        (software.amazon.awscdk.CfnElement) secret.getNode().getDefaultChild()))),
+                Map.entry("Description", "Partner API"),
+                Map.entry("InvocationHttpParameters", Map.of(
                         "HeaderParameters", List.of(Map.of("Key", "x-tenant", "Value", "acme", "IsValueSecret", "false")),
                         "QueryStringParameters", List.of(Map.of("Key", "sig", "Value", "s3cr3t", "IsValueSecret", "true")),
                         "BodyParameters", List.of(Map.of("Key", "source", "Value", "stepconnect", "IsValueSecret", "false")))),
-                "OAuthHttpParameters", Match.objectEquals(Map.of(
+                Map.entry("OAuthHttpParameters", Map.of(
                         "BodyParameters", List.of(Map.of("Key", "scope", "Value", "orders:write", "IsValueSecret", "false")))),
-                "OAuthConnectivityParameters", Map.of("ResourceParameters", Map.of("ResourceConfigurationArn",
-                        "arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-oauth")),
-                "InvocationConnectivityParameters", Map.of("ResourceParameters", Map.of("ResourceConfigurationArn",
-                        "arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-api")),
-                "KmsKeyIdentifier", Map.of("Fn::GetAtt", List.of(stack.getLogicalId(
-                        (software.amazon.awscdk.CfnElement) key.getNode().getDefaultChild()), "Arn")))));
+                Map.entry("OAuthConnectivityParameters", Map.of("ResourceParameters", Map.of("ResourceConfigurationArn",
+                        "arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-0a1b2c3d4e5f6a7b8"))),
+                Map.entry("InvocationConnectivityParameters", Map.of("ResourceParameters", Map.of("ResourceConfigurationArn",
+                        "arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-9f8e7d6c5b4a3f2e1"))),
+                Map.entry("KmsKeyIdentifier", Map.of("Fn::GetAtt", List.of(stack.getLogicalId(
+                        (software.amazon.awscdk.CfnElement) key.getNode().getDefaultChild()), "Arn"))),
+                Map.entry("LinkSecretForRotation", "false"))));
     }
 
     @Test
@@ -192,11 +197,27 @@ class EventBridgeConnectionFromSecretTest {
     }
 
     @Test
+    void rejectsAStepConnectStackNameNoStackCanHave() {
+        Stack stack = Synth.stack();
+        Secret secret = new Secret(stack, "Credentials");
+        String[] bad = {"step_connect", "1stepconnect", "stepconnect prod", "s".repeat(129)};
+        for (int i = 0; i < bad.length; i++) {
+            String id = "Bad" + i;
+            String name = bad[i];
+            StepConnectValidationException e = assertThrows(StepConnectValidationException.class, () ->
+                    new EventBridgeConnectionFromSecret(stack, id, minimal(secret).stepConnectStackName(name).build()), name);
+            assertTrue(e.getMessage().startsWith("Test/" + id + ": stepConnectStackName '" + name + "' is not a "
+                    + "CloudFormation stack name"), e.getMessage());
+        }
+        new EventBridgeConnectionFromSecret(stack, "Longest", minimal(secret).stepConnectStackName("s".repeat(128)).build());
+    }
+
+    @Test
     void rejectsAMissingSecretOrAuthorizationType() {
         Stack stack = Synth.stack();
         StepConnectValidationException noSecret = assertThrows(StepConnectValidationException.class, () ->
                 new EventBridgeConnectionFromSecret(stack, "NoSecret", minimal(null).build()));
-        assertTrue(noSecret.getMessage().contains("credentialsSecret is required"), noSecret.getMessage());
+        assertTrue(noSecret.getMessage().startsWith("Test/NoSecret: credentialsSecret is required"), noSecret.getMessage());
         StepConnectValidationException noType = assertThrows(StepConnectValidationException.class, () ->
                 new EventBridgeConnectionFromSecret(stack, "NoType",
                         minimal(new Secret(stack, "Credentials")).authorizationType(null).build()));
@@ -210,10 +231,35 @@ class EventBridgeConnectionFromSecretTest {
         assertThrows(StepConnectValidationException.class, () -> new EventBridgeConnectionFromSecret(stack, "A",
                 minimal(secret).oauthHttpParameters(HttpParameters.builder().body("scope", "x").build()).build()));
         assertThrows(StepConnectValidationException.class, () -> new EventBridgeConnectionFromSecret(stack, "B",
-                minimal(secret).authorizationType(AuthorizationType.BASIC).oauthResourceConfigurationArn("arn:x").build()));
-        assertThrows(StepConnectValidationException.class, () -> new EventBridgeConnectionFromSecret(stack, "C",
-                minimal(secret).description("d".repeat(451)).build()));
+                minimal(secret).authorizationType(AuthorizationType.BASIC).oauthResourceConfigurationArn(
+                        "arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-0a1b2c3d4e5f6a7b8").build()));
+        StepConnectValidationException tooLong = assertThrows(StepConnectValidationException.class,
+                () -> new EventBridgeConnectionFromSecret(stack, "C", minimal(secret).description("d".repeat(402)).build()));
+        assertTrue(tooLong.getMessage().startsWith("Test/C: description must be at most 401 characters"), tooLong.getMessage());
+        new EventBridgeConnectionFromSecret(stack, "Longest", minimal(secret).description("d".repeat(401)).build());
         assertThrows(StepConnectValidationException.class, () -> HttpParameters.builder().header(" ", "v"));
+    }
+
+    @Test
+    void rejectsAResourceConfigurationArnTheProviderWouldRefuse() {
+        Stack stack = Synth.stack();
+        Secret secret = new Secret(stack, "Credentials");
+        StepConnectValidationException invocation = assertThrows(StepConnectValidationException.class, () ->
+                new EventBridgeConnectionFromSecret(stack, "A", minimal(secret)
+                        .invocationResourceConfigurationArn("arn:aws:vpc-lattice:us-east-1:111122223333:resourcegateway/rgw-0a1b2c3d4e5f6a7b8")
+                        .build()));
+        assertTrue(invocation.getMessage().startsWith("Test/A: invocationResourceConfigurationArn 'arn:aws:vpc-lattice:"
+                + "us-east-1:111122223333:resourcegateway/rgw-0a1b2c3d4e5f6a7b8' is not a VPC Lattice resource "
+                + "configuration ARN"), invocation.getMessage());
+        StepConnectValidationException oauth = assertThrows(StepConnectValidationException.class, () ->
+                new EventBridgeConnectionFromSecret(stack, "B", minimal(secret)
+                        .authorizationType(AuthorizationType.OAUTH_CLIENT_CREDENTIALS)
+                        .oauthResourceConfigurationArn("rcfg-0a1b2c3d4e5f6a7b8").build()));
+        assertTrue(oauth.getMessage().contains("oauthResourceConfigurationArn 'rcfg-0a1b2c3d4e5f6a7b8' is not a VPC Lattice"),
+                oauth.getMessage());
+        // a token (e.g. another stack's output) is the provider's to check at deploy time
+        new EventBridgeConnectionFromSecret(stack, "C", minimal(secret).connectionName("c")
+                .invocationResourceConfigurationArn(Fn.importValue("network-OrdersResourceConfigurationArn")).build());
     }
 
     @Test

@@ -88,7 +88,8 @@ class GrantHttpInvokeTest {
         IConnection connection = connection(stack);
         StepConnectValidationException http = assertThrows(StepConnectValidationException.class, () ->
                 StepConnect.grantHttpInvoke(role, connection, "http://api.example.com/v1", HttpMethod.POST, "sm"));
-        assertTrue(http.getMessage().contains("plain http"), http.getMessage());
+        assertEquals("Test/Role: grantHttpInvoke endpoint 'http://api.example.com/v1' uses plain http: Step Functions "
+                + "HTTP Tasks call https:// endpoints only", http.getMessage());
         for (String bad : new String[] {"HTTP://api.example.com", "api.example.com", "https://", "https://api.example.com/*",
                 "https://api example.com", "", "ftp://x"}) {
             assertThrows(StepConnectValidationException.class,
@@ -99,6 +100,31 @@ class GrantHttpInvokeTest {
         assertThrows(StepConnectValidationException.class,
                 () -> StepConnect.grantHttpInvoke(role, connection, "https://api.example.com", null, "sm"));
         assertEquals(0, Synth.policyStatements(Template.fromStack(stack)).size());
+    }
+
+    @Test
+    void rejectsAStateMachineNameThatWouldWidenOrBreakTheGrantButLeavesTokensToDeployTime() {
+        Stack stack = Synth.stack();
+        Role role = role(stack);
+        IConnection connection = connection(stack);
+        for (String bad : new String[] {"orders-*", "orders call", "a:b", "a/b", "x".repeat(81), "", "orders?"}) {
+            StepConnectValidationException e = assertThrows(StepConnectValidationException.class,
+                    () -> StepConnect.grantHttpInvoke(role, connection, "https://api.example.com", HttpMethod.GET, bad), bad);
+            assertTrue(e.getMessage().startsWith("Test/Role: grantHttpInvoke stateMachineName '" + bad + "' is not a "
+                    + "Step Functions state machine name"), e.getMessage());
+        }
+        assertEquals(0, Synth.policyStatements(Template.fromStack(stack)).size());
+
+        Stack valid = Synth.stack();
+        Role validRole = role(valid);
+        IConnection validConnection = connection(valid);
+        StepConnect.grantHttpInvoke(validRole, validConnection, "https://api.example.com", HttpMethod.GET, "x".repeat(80));
+        StepConnect.grantHttpInvoke(validRole, validConnection, "https://api.example.com", HttpMethod.GET, "commandes-été_v2.1");
+        StepConnect.grantHttpInvoke(validRole, validConnection, "https://api.example.com", HttpMethod.GET,
+                software.amazon.awscdk.Fn.join("-", java.util.List.of(valid.getStackName(), "call")));
+        // one InvokeHTTPEndpoint statement per state machine; the CDK merges the identical connection statements
+        assertEquals(3, Synth.policyStatements(Template.fromStack(valid)).stream()
+                .filter(statement -> "states:InvokeHTTPEndpoint".equals(statement.get("Action"))).count());
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +24,14 @@ import software.amazon.awscdk.services.stepfunctions.tasks.HttpInvoke;
 
 class HttpTaskRetriesTest {
 
-    @SuppressWarnings("unchecked")
+    private static final Path PARTNER_CALL_ASL = Path.of("..", "statemachine", "partner-call.asl.json");
+
     private static Map<String, Object> httpTask() {
+        return httpTask("Failed");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> httpTask(String failStateId) {
         Stack stack = Synth.stack();
         HttpInvoke call = HttpInvoke.Builder.create(stack, "Call")
                 .connection(Connection.fromConnectionAttributes(stack, "Connection", ConnectionAttributes.builder()
@@ -32,10 +42,33 @@ class HttpTaskRetriesTest {
                 .apiRoot("https://api.example.com").apiEndpoint(TaskInput.fromText("orders"))
                 .method(TaskInput.fromText("POST"))
                 .build();
-        HttpTaskRetries.apply(call, Fail.Builder.create(stack, "Failed").errorPath("$.error.Error").causePath("$.error.Cause").build());
+        HttpTaskRetries.apply(call, Fail.Builder.create(stack, failStateId).errorPath("$.error.Error").causePath("$.error.Cause").build());
         StateMachine.Builder.create(stack, "Machine").definitionBody(DefinitionBody.fromChainable(call)).build();
         Map<String, Object> states = (Map<String, Object>) Synth.definition(Template.fromStack(stack)).get("States");
         return (Map<String, Object>) states.get("Call");
+    }
+
+    /** The HTTP Task ({@code arn:aws:states:::http:invoke}) of SAM's example definition. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> samHttpTask() throws IOException {
+        Map<String, Object> definition = new ObjectMapper().readValue(Files.readString(PARTNER_CALL_ASL), Map.class);
+        List<Map<String, Object>> httpTasks = ((Map<String, Map<String, Object>>) definition.get("States")).values().stream()
+                .filter(state -> "arn:aws:states:::http:invoke".equals(state.get("Resource")))
+                .toList();
+        assertEquals(1, httpTasks.size(), PARTNER_CALL_ASL + " has one HTTP Task");
+        return httpTasks.get(0);
+    }
+
+    @Test
+    void retriesAndCatchesExactlyAsTheSamExampleDefinitionSoTheTwoCannotDrift() throws IOException {
+        Map<String, Object> sam = samHttpTask();
+        @SuppressWarnings("unchecked")
+        String samFailState = (String) ((List<Map<String, Object>>) sam.get("Catch")).get(0).get("Next");
+        // The CDK failure state takes the SAM one's name, so the whole Retry and Catch lists compare as they are:
+        // error lists in order, IntervalSeconds, BackoffRate, MaxAttempts, MaxDelaySeconds, JitterStrategy, ResultPath.
+        Map<String, Object> cdk = httpTask(samFailState);
+        assertEquals(sam.get("Retry"), cdk.get("Retry"), "HttpTaskRetries.apply vs " + PARTNER_CALL_ASL + " Retry");
+        assertEquals(sam.get("Catch"), cdk.get("Catch"), "HttpTaskRetries.apply vs " + PARTNER_CALL_ASL + " Catch");
     }
 
     @Test

@@ -156,6 +156,25 @@ class PartnerCallStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theHttpTaskAndTheRejectionStateAreThoseOfTheSamDefinition() throws java.io.IOException {
+        Map<String, Object> sam = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                java.nio.file.Files.readString(java.nio.file.Path.of("..", "statemachine", "partner-call.asl.json")), Map.class);
+        Map<String, Object> samStates = (Map<String, Object>) sam.get("States");
+        Map<String, Object> definition = Synth.definition(template);
+        Map<String, Object> states = (Map<String, Object>) definition.get("States");
+        assertEquals(sam.get("StartAt"), definition.get("StartAt"));
+        assertEquals(samStates.keySet(), states.keySet());
+        Map<String, Object> samCall = (Map<String, Object>) samStates.get(sam.get("StartAt"));
+        Map<String, Object> call = (Map<String, Object>) states.get(definition.get("StartAt"));
+        for (String field : List.of("Type", "TimeoutSeconds", "Retry", "Catch", "ResultSelector", "End")) {
+            assertEquals(samCall.get(field), call.get(field), field);
+        }
+        String rejected = (String) ((List<Map<String, Object>>) samCall.get("Catch")).get(0).get("Next");
+        assertEquals(samStates.get(rejected), states.get(rejected));
+    }
+
+    @Test
     void settingsChangeTheEndpointMethodAndStepConnectStack() {
         PartnerCallStack custom = new PartnerCallStack(new App(), "billing", StackProps.builder().build(),
                 new PartnerCallStack.Settings("stepconnect-prod", "https://billing.example.net", "invoices",
