@@ -8,7 +8,6 @@ import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Redaction;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -80,26 +79,28 @@ public final class OAuthTokenProbe {
         URI uri = URI.create(query.isEmpty() ? endpoint
                 : endpoint + (URI.create(endpoint).getRawQuery() == null ? "?" : "&") + String.join("&", query));
         try {
-            HttpURLConnection request = HttpCalls.open(uri, credential.httpMethod(), requestTimeout, deadline);
-            for (HttpParameters.Parameter header : sendable(parameters.headers())) {
-                request.setRequestProperty(header.key(), header.value());
-            }
-            request.setRequestProperty("Authorization", "Basic " + HttpCalls.base64(urlEncode(credential.clientId())
-                    + ":" + urlEncode(credential.clientSecret())));
-            request.setRequestProperty("Accept", "application/json");
-            if (!get) {
-                request.setDoOutput(true);
-                request.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-                try (OutputStream out = request.getOutputStream()) {
-                    out.write(String.join("&", form).getBytes(StandardCharsets.UTF_8));
+            return HttpCalls.exchange(uri, credential.httpMethod(), requestTimeout, deadline, request -> {
+                for (HttpParameters.Parameter header : sendable(parameters.headers())) {
+                    request.setRequestProperty(header.key(), header.value());
                 }
-            }
-            int status = request.getResponseCode();
-            String body = HttpCalls.body(request);
-            return status / 100 == 2 ? token(body) : new Token(refusal(status, body, skippedSecret), null);
+                request.setRequestProperty("Authorization", "Basic " + HttpCalls.base64(urlEncode(credential.clientId())
+                        + ":" + urlEncode(credential.clientSecret())));
+                request.setRequestProperty("Accept", "application/json");
+                if (!get) {
+                    request.setDoOutput(true);
+                    request.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+                    try (OutputStream out = request.getOutputStream()) {
+                        out.write(String.join("&", form).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                int status = request.getResponseCode();
+                String body = HttpCalls.body(request);
+                return status / 100 == 2 ? token(body) : new Token(refusal(status, body, skippedSecret), null);
+            });
         } catch (IOException e) {
-            return new Token(ProbeResult.transientFailure("OAuth token request: authorization endpoint unreachable or"
-                    + " too slow (" + e.getClass().getSimpleName() + ")"), null);
+            // Also an answer cut short: a token that could not be read to its end proves nothing either way.
+            return new Token(ProbeResult.transientFailure("OAuth token request: authorization endpoint unreachable, too"
+                    + " slow or its answer was cut short (" + e.getClass().getSimpleName() + ")"), null);
         }
     }
 
