@@ -111,7 +111,7 @@ public final class OAuthTokenProbe {
                 return new Token(ProbeResult.rejected("OAuth token request: the answer has no access_token"), null);
             }
             Redaction.register(accessToken);
-            return new Token(ProbeResult.passed("the authorization endpoint issued a token for the pending client secret"),
+            return new Token(ProbeResult.passed("the authorization endpoint issued a token for the client secret under test"),
                     accessToken);
         } catch (JsonException e) {
             return new Token(ProbeResult.rejected("OAuth token request: the answer is not JSON"), null);
@@ -123,7 +123,7 @@ public final class OAuthTokenProbe {
         String what = "OAuth token request: authorization endpoint answered " + status
                 + (error == null ? "" : " (" + error + ")");
         if (status == 401 || status == 403 || (status == 400 && error != null && CLIENT_REFUSED.contains(error))) {
-            return ProbeResult.rejected(what + ": the pending client secret was refused");
+            return ProbeResult.rejected(what + ": the client secret under test was refused");
         }
         if (status == 408 || status == 429 || status >= 500) {
             return ProbeResult.transientFailure(what);
@@ -133,7 +133,7 @@ public final class OAuthTokenProbe {
                     + " which cannot be read back and were not sent: the token request could not be made as the"
                     + " connection makes it");
         }
-        return ProbeResult.rejected(what + ": no token was issued for the pending client secret");
+        return ProbeResult.rejected(what + ": no token was issued for the client secret under test");
     }
 
     /** The standard OAuth {@code error} code of an error answer, when it is one (never free text). */

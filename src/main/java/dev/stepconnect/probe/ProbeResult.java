@@ -52,7 +52,7 @@ public record ProbeResult(Outcome outcome, String detail) {
                     + " point stepconnect:test-endpoint at the final URL");
         }
         if (status == 401 || status == 403) {
-            return rejected("test endpoint answered " + status + ": the pending credential was refused");
+            return rejected("test endpoint answered " + status + ": the credential under test was refused");
         }
         if (status == 408 || status == 429 || status >= 500) {
             return transientFailure("test endpoint answered " + status);

@@ -206,6 +206,25 @@ class RotationHandlerTest {
         assertThat(updateBodies(connection).size()).as("a configuration test never writes to a connection").isZero();
     }
 
+    @Test
+    void failedConfigurationTestIsNotARollbackOfAPendingCredential() {
+        String connection = apiKeyConnection("old-key-0031");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0031\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        partner.answer(401);
+
+        // RotateImmediately=false with a current credential the partner refuses: nothing pending exists, nothing is
+        // rolled back; the set-up (the current credential, the connection) is what needs fixing.
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class)
+                .hasMessageContaining("AWSCURRENT").hasMessageContaining(connection).hasMessageContaining("401")
+                .hasMessageNotContaining("pending credential").hasMessageNotContaining("rolled back");
+
+        assertThat(updateBodies(connection)).as("a configuration test never writes to a connection").isEmpty();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationFailed\""));
+    }
+
     // ------------------------------------------------------------------ failure matrix
 
     @Test
