@@ -87,6 +87,30 @@ final class ConnectionSwitch {
     }
 
     /**
+     * Before a credential goes live: every linked connection that follows the secret records (in its marker) that it
+     * carries version {@code versionId}. A racing invocation of the same rotation may have put the AWSCURRENT
+     * credential back after testSecret proved the pending one; promoting then would leave connections on a credential
+     * the operator is about to revoke. A connection that is gone or never followed the secret is not in the way.
+     *
+     * @throws RotationException TRANSIENT naming the connection (the retry re-applies and re-proves the credential)
+     */
+    void requireCarrying(String versionId) {
+        for (String name : names) {
+            Optional<ConnectionMarker> marker;
+            try {
+                marker = gateway.describe(name).flatMap(ConnectionDescription::marker).filter(m -> m.namesSource(secretArn));
+            } catch (AwsServiceException | SdkClientException e) {
+                throw describeFailed(name, e);
+            }
+            if (marker.isPresent() && !marker.get().carriesVersion(versionId)) {
+                throw RotationException.of(Disposition.TRANSIENT, "connection " + name + " no longer records carrying the"
+                        + " proven credential (version " + versionId + "; another invocation or a person changed it since"
+                        + " testSecret), so it was not promoted");
+            }
+        }
+    }
+
+    /**
      * Best effort: puts the AWSCURRENT credential back on every linked connection that follows the secret,
      * exists and has its type, waiting at most {@code perConnection} for one that is mid-change. When the
      * current value cannot be read (the secret was deleted meanwhile), reports what each connection now

@@ -225,6 +225,31 @@ class RotationHandlerTest {
         assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationFailed\""));
     }
 
+    @Test
+    void finishSecretNeverPromotesACredentialAConnectionNoLongerCarries() {
+        StagedRotation rotation = apiKeyRotation("old-key-0032", "new-key-0032", partner.url());
+        String oldVersion = currentVersion(rotation.arn());
+        partner.accept("x-api-key", "new-key-0032");
+        RotationHandler handler = handler("direct");
+        for (String step : List.of("createSecret", "setSecret", "testSecret")) {
+            invoke(handler, step, rotation);
+        }
+        // A racing invocation of the same rotation (an operator's rotate-secret while this one runs) failed and put
+        // the AWSCURRENT credential back after testSecret proved the pending one.
+        adopt(rotation.connection(), rotation.arn());
+
+        assertThatThrownBy(() -> invoke(handler, "finishSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining(rotation.connection());
+        assertThat(currentVersion(rotation.arn())).as("nothing promoted").isEqualTo(oldVersion);
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+
+        // Secrets Manager's retry starts over: the pending credential is re-applied, re-proven and promoted.
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            invoke(handler, step, rotation);
+        }
+        assertRotated(rotation.arn(), rotation.token(), oldVersion);
+    }
+
     // ------------------------------------------------------------------ failure matrix
 
     @Test
