@@ -250,6 +250,44 @@ class RotationHandlerTest {
         assertRotated(rotation.arn(), rotation.token(), oldVersion);
     }
 
+    @Test
+    void noFormOfAPlantedSecretOrTokenLeaksWhenEveryPartyEchoesIt() {
+        String clientSecret = "pl\"an\\t\u2192\u00fc$x-41";
+        String token = "tok\"en\\9\u00e9-77";
+        String connection = oauthConnection("client-41", "old-client-secret-41");
+        String arn = secret(Json.write(Map.of("clientId", "client-41", "clientSecret", "old-client-secret-41",
+                "authorizationEndpoint", tokenUrl())), tags(connection, "https://api.example.com/ping", null));
+        String rotationToken = startRotation(arn);
+        stagePending(arn, rotationToken, Json.write(Map.of("clientId", "client-41", "clientSecret", clientSecret,
+                "authorizationEndpoint", tokenUrl())));
+        String basic = Base64.getEncoder().encodeToString(("client-41:" + java.net.URLEncoder.encode(clientSecret,
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        List<String> forms = List.of(clientSecret, token, Json.write(clientSecret), Json.write(token),
+                "pl\\\"an", "\\u2192", java.net.URLEncoder.encode(clientSecret, StandardCharsets.UTF_8), basic);
+        // The identity provider issues a token and echoes everything; the partner refuses and TestState's cause
+        // repeats the token; EventBridge refuses the restore, quoting the request.
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token")).willReturn(aResponse().withStatus(200)
+                .withBody(Json.write(Map.of("access_token", token, "echo", clientSecret, "auth", basic)))));
+        stubTestState(Json.write(Map.of("status", "FAILED", "error", "States.Http.StatusCode.401",
+                "cause", "{\"ResponseBody\":" + Json.write("token " + token + " secret " + clientSecret) + "}")));
+        RotationHandler handler = handler("test-state");
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> invoke(handler, "testSecret", arn, rotationToken));
+        String again = RotationStart.begin(secrets, arn);
+        stagePending(arn, again, Json.write(Map.of("clientId", "client-41", "clientSecret", clientSecret,
+                "authorizationEndpoint", tokenUrl())));
+        front.fail("UpdateConnection", 400, "ValidationException", "Value " + Json.write(clientSecret)
+                + " at 'authParameters.oAuthParameters.clientParameters.clientSecret' failed to satisfy constraint");
+        Throwable invalid = org.assertj.core.api.Assertions.catchThrowable(() -> invoke(handler, "setSecret", arn, again));
+
+        assertThat(refused).isInstanceOf(RotationFailedException.class).hasMessageContaining("States.Http.StatusCode.401");
+        assertThat(invalid).isInstanceOf(RotationFailedException.class).hasMessageContaining("ValidationException");
+        for (String form : forms) {
+            assertThat(refused.getMessage().contains(form) || invalid.getMessage().contains(form))
+                    .as("an exception message holds a form of a secret").isFalse();
+            assertThat(output.text().contains(form)).as("output holds a form of a secret").isFalse();
+        }
+    }
+
     // ------------------------------------------------------------------ failure matrix
 
     @Test
