@@ -1,6 +1,5 @@
 package dev.stepconnect.rotation;
 
-import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionCredentialWriter;
@@ -11,7 +10,6 @@ import dev.stepconnect.eventbridge.ConnectionWriteException;
 import dev.stepconnect.eventbridge.CredentialSource;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
-import dev.stepconnect.log.Redaction;
 import dev.stepconnect.rotation.RotationException.Disposition;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +123,7 @@ final class ConnectionSwitch {
         try {
             credential = current.get();
         } catch (RuntimeException e) {
-            String why = e instanceof AwsServiceException aws ? AwsErrors.code(aws) : e.getClass().getSimpleName();
+            String why = RotationException.describe(e);
             for (String name : names) {
                 carriesInstead(name, currentVersionId, token, why).ifPresent(problems::add);
             }
@@ -150,8 +148,7 @@ final class ConnectionSwitch {
                 writer.write(name, source, credential, deadline);
                 LOG.info("connection restored to the AWSCURRENT credential", "secret", secretName, "connection", name);
             } catch (RuntimeException e) {
-                String why = e instanceof AwsServiceException aws ? AwsErrors.code(aws)
-                        : e.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(e.getMessage()));
+                String why = RotationException.describe(e);
                 problems.add("connection " + name + " could not be restored to the AWSCURRENT credential (" + why + ")");
                 LOG.error("could not restore connection to the AWSCURRENT credential", e, "secret", secretName,
                         "connection", name);
@@ -206,8 +203,7 @@ final class ConnectionSwitch {
     }
 
     private static RotationException describeFailed(String name, RuntimeException e) {
-        String why = e instanceof AwsServiceException aws ? AwsErrors.code(aws) + " (HTTP " + aws.statusCode() + ")"
-                : e.getClass().getSimpleName();
-        return RotationException.of(Disposition.TRANSIENT, "DescribeConnection of " + name + " failed: " + why);
+        return RotationException.of(Disposition.TRANSIENT, "DescribeConnection of " + name + " failed: "
+                + RotationException.describe(e));
     }
 }
