@@ -31,6 +31,8 @@ public record ConnectionMarker(String owner, String request, String source, Stri
     private static final String HASH = "[0-9a-f]{16}";
     private static final Pattern RENDERED = Pattern.compile(
             "\\s?\\[stepconnect:([a-z]+=" + HASH + "(?:;[a-z]+=" + HASH + ")*)]$");
+    /** EventBridge's limit on a connection's Description. */
+    public static final int MAX_DESCRIPTION = 512;
     /** The longest marker (all four parts) plus the space that separates it from the user's text. */
     public static final int MAX_RENDERED_LENGTH =
             new ConnectionMarker("0".repeat(16), "0".repeat(16), "0".repeat(16), "0".repeat(16)).render().length() + 1;
@@ -96,11 +98,25 @@ public record ConnectionMarker(String owner, String request, String source, Stri
         return rendered.append(']').toString();
     }
 
-    /** The Description to store: the user's text (if any, without any older marker) followed by this marker. */
+    /**
+     * The Description to store: the user's text (if any, without any older marker) followed by this marker, within
+     * EventBridge's {@value #MAX_DESCRIPTION} characters. A connection adopted by hand may carry a Description that
+     * leaves no room for a longer marker (one that now records the version): its text is then shortened from the
+     * end rather than having every write refused.
+     *
+     * @see <a href="https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_UpdateConnection.html">UpdateConnection: Description, at most 512</a>
+     */
     public String appendTo(String description) {
         String userText = userText(description);
         String rendered = render();
-        return userText.isBlank() || rendered.isEmpty() ? userText + rendered : userText + " " + rendered;
+        if (userText.isBlank() || rendered.isEmpty()) {
+            return userText + rendered;
+        }
+        int room = MAX_DESCRIPTION - rendered.length() - 1;
+        if (userText.length() > room) {
+            userText = userText.substring(0, Math.max(0, room)).stripTrailing();
+        }
+        return userText.isEmpty() ? rendered : userText + " " + rendered;
     }
 
     public boolean sameOwner(ConnectionMarker other) {

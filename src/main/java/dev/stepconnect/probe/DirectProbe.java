@@ -4,7 +4,6 @@ import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.lambda.Deadline;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 
@@ -45,14 +44,17 @@ public final class DirectProbe implements CredentialProbe {
             }
             authorization = "Bearer " + token.accessToken();
         }
+        String name = headerName;
+        String value = authorization;
         try {
-            HttpURLConnection get = HttpCalls.open(endpoint, "GET", requestTimeout, deadline);
-            get.setRequestProperty(headerName, authorization);
-            int status = get.getResponseCode();
-            HttpCalls.body(get);
+            // Only the status is the verdict: the body is never read (nor logged).
+            int status = HttpCalls.exchange(endpoint, "GET", requestTimeout, deadline, get -> {
+                get.setRequestProperty(name, value);
+                return get.getResponseCode();
+            });
             return ProbeResult.fromHttpStatus(status);
         } catch (IOException e) {
-            return ProbeResult.transientFailure("test endpoint unreachable: " + e.getClass().getSimpleName());
+            return ProbeResult.transientFailure("test endpoint unreachable or too slow: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -8,35 +8,73 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
-/** The plain HTTP calls the probes make: bounded by a timeout and the deadline, no redirects, no caches. */
+/**
+ * The plain HTTP calls the probes make: no redirects, no caches, and bounded as a whole. Connect and read
+ * timeouts bound each socket operation only, so a server that trickles its answer could hold the function
+ * past its deadline (and past the rollback a failure needs): every exchange is also cut off by closing the
+ * connection when the earlier of the request timeout and the deadline passes.
+ */
 final class HttpCalls {
     static final int MAX_BODY = 64 * 1024;
+
+    /** One exchange on an open connection; an IOException (also the cut-off) means no answer. */
+    interface Exchange<T> {
+        T run(HttpURLConnection connection) throws IOException;
+    }
 
     private HttpCalls() {
     }
 
-    static HttpURLConnection open(URI uri, String method, Duration requestTimeout, Deadline deadline) throws IOException {
+    /**
+     * Opens {@code uri} with {@code method} and runs {@code exchange} on it, all within {@code requestTimeout}
+     * and {@code deadline}, whichever ends first.
+     *
+     * @throws IOException when the endpoint is unreachable, too slow in any part of its answer, or cut off
+     */
+    static <T> T exchange(URI uri, String method, Duration requestTimeout, Deadline deadline, Exchange<T> exchange)
+            throws IOException {
+        long limitMillis = Math.max(1, Math.min(requestTimeout.toMillis(), deadline.remaining().toMillis()));
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-        int timeout = (int) Math.max(1, Math.min(requestTimeout.toMillis(), deadline.remaining().toMillis()));
-        connection.setConnectTimeout(timeout);
-        connection.setReadTimeout(timeout);
+        connection.setConnectTimeout((int) limitMillis);
+        connection.setReadTimeout((int) limitMillis);
         connection.setInstanceFollowRedirects(false);
         connection.setUseCaches(false);
         connection.setRequestMethod(method);
-        return connection;
+        ScheduledFuture<?> cutOff = Timer.INSTANCE.schedule(connection::disconnect, limitMillis, TimeUnit.MILLISECONDS);
+        try {
+            return exchange.run(connection);
+        } finally {
+            cutOff.cancel(false);
+            connection.disconnect();
+        }
     }
 
-    /** The response body (at most {@link #MAX_BODY} bytes), whatever the status; "" when there is none. */
-    static String body(HttpURLConnection connection) {
+    /**
+     * The response body (at most {@link #MAX_BODY} bytes), whatever the status; "" when there is none.
+     *
+     * @throws IOException when the body cannot be read to its end (cut off, malformed)
+     */
+    static String body(HttpURLConnection connection) throws IOException {
         try (InputStream in = connection.getErrorStream() != null ? connection.getErrorStream() : connection.getInputStream()) {
             return in == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-        } catch (IOException ignored) {
-            return "";
         }
     }
 
     static String base64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Created on first use (not during SnapStart priming), one daemon thread for every cut-off. */
+    private static final class Timer {
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "stepconnect-http-cutoff");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }

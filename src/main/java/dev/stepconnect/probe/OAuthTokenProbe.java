@@ -8,7 +8,6 @@ import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Redaction;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -80,26 +79,28 @@ public final class OAuthTokenProbe {
         URI uri = URI.create(query.isEmpty() ? endpoint
                 : endpoint + (URI.create(endpoint).getRawQuery() == null ? "?" : "&") + String.join("&", query));
         try {
-            HttpURLConnection request = HttpCalls.open(uri, credential.httpMethod(), requestTimeout, deadline);
-            for (HttpParameters.Parameter header : sendable(parameters.headers())) {
-                request.setRequestProperty(header.key(), header.value());
-            }
-            request.setRequestProperty("Authorization", "Basic " + HttpCalls.base64(urlEncode(credential.clientId())
-                    + ":" + urlEncode(credential.clientSecret())));
-            request.setRequestProperty("Accept", "application/json");
-            if (!get) {
-                request.setDoOutput(true);
-                request.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-                try (OutputStream out = request.getOutputStream()) {
-                    out.write(String.join("&", form).getBytes(StandardCharsets.UTF_8));
+            return HttpCalls.exchange(uri, credential.httpMethod(), requestTimeout, deadline, request -> {
+                for (HttpParameters.Parameter header : sendable(parameters.headers())) {
+                    request.setRequestProperty(header.key(), header.value());
                 }
-            }
-            int status = request.getResponseCode();
-            String body = HttpCalls.body(request);
-            return status / 100 == 2 ? token(body) : new Token(refusal(status, body, skippedSecret), null);
+                request.setRequestProperty("Authorization", "Basic " + HttpCalls.base64(urlEncode(credential.clientId())
+                        + ":" + urlEncode(credential.clientSecret())));
+                request.setRequestProperty("Accept", "application/json");
+                if (!get) {
+                    request.setDoOutput(true);
+                    request.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+                    try (OutputStream out = request.getOutputStream()) {
+                        out.write(String.join("&", form).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                int status = request.getResponseCode();
+                String body = HttpCalls.body(request);
+                return status / 100 == 2 ? token(body) : new Token(refusal(status, body, skippedSecret), null);
+            });
         } catch (IOException e) {
-            return new Token(ProbeResult.transientFailure("OAuth token request: authorization endpoint unreachable or"
-                    + " too slow (" + e.getClass().getSimpleName() + ")"), null);
+            // Also an answer cut short: a token that could not be read to its end proves nothing either way.
+            return new Token(ProbeResult.transientFailure("OAuth token request: authorization endpoint unreachable, too"
+                    + " slow or its answer was cut short (" + e.getClass().getSimpleName() + ")"), null);
         }
     }
 
@@ -110,7 +111,7 @@ public final class OAuthTokenProbe {
                 return new Token(ProbeResult.rejected("OAuth token request: the answer has no access_token"), null);
             }
             Redaction.register(accessToken);
-            return new Token(ProbeResult.passed("the authorization endpoint issued a token for the pending client secret"),
+            return new Token(ProbeResult.passed("the authorization endpoint issued a token for the client secret under test"),
                     accessToken);
         } catch (JsonException e) {
             return new Token(ProbeResult.rejected("OAuth token request: the answer is not JSON"), null);
@@ -122,7 +123,7 @@ public final class OAuthTokenProbe {
         String what = "OAuth token request: authorization endpoint answered " + status
                 + (error == null ? "" : " (" + error + ")");
         if (status == 401 || status == 403 || (status == 400 && error != null && CLIENT_REFUSED.contains(error))) {
-            return ProbeResult.rejected(what + ": the pending client secret was refused");
+            return ProbeResult.rejected(what + ": the client secret under test was refused");
         }
         if (status == 408 || status == 429 || status >= 500) {
             return ProbeResult.transientFailure(what);
@@ -132,7 +133,7 @@ public final class OAuthTokenProbe {
                     + " which cannot be read back and were not sent: the token request could not be made as the"
                     + " connection makes it");
         }
-        return ProbeResult.rejected(what + ": no token was issued for the pending client secret");
+        return ProbeResult.rejected(what + ": no token was issued for the client secret under test");
     }
 
     /** The standard OAuth {@code error} code of an error answer, when it is one (never free text). */

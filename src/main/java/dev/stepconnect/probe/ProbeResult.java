@@ -52,7 +52,7 @@ public record ProbeResult(Outcome outcome, String detail) {
                     + " point stepconnect:test-endpoint at the final URL");
         }
         if (status == 401 || status == 403) {
-            return rejected("test endpoint answered " + status + ": the pending credential was refused");
+            return rejected("test endpoint answered " + status + ": the credential under test was refused");
         }
         if (status == 408 || status == 429 || status >= 500) {
             return transientFailure("test endpoint answered " + status);
@@ -70,13 +70,16 @@ public record ProbeResult(Outcome outcome, String detail) {
         if ("SUCCEEDED".equals(status)) {
             return passed("TestState HTTP Task succeeded");
         }
+        String prefix = "States.Http.StatusCode.";
+        // The cause of a status-code error is the partner's answer (body, headers): it may echo a credential or a
+        // session token, so only the error name is kept.
+        boolean partnersAnswer = error != null && error.startsWith(prefix);
         String what = "TestState HTTP Task " + status + (error == null ? "" : " with " + error)
-                + (cause == null || cause.isBlank() ? "" : ": " + shorten(cause));
+                + (partnersAnswer || cause == null || cause.isBlank() ? "" : ": " + shorten(cause));
         if (error == null) {
             return transientFailure(what);
         }
-        String prefix = "States.Http.StatusCode.";
-        if (error.startsWith(prefix)) {
+        if (partnersAnswer) {
             try {
                 ProbeResult byStatus = fromHttpStatus(Integer.parseInt(error.substring(prefix.length())));
                 return new ProbeResult(byStatus.outcome(), what);
@@ -91,11 +94,19 @@ public record ProbeResult(Outcome outcome, String detail) {
             return misconfigured(what + " (the TestState role lacks " + permission + ")");
         }
         if (error.equals("States.Timeout") || error.equals("States.Http.Socket") || error.endsWith("ThrottlingException")
-                || error.endsWith("ServiceException") || error.endsWith("TooManyRequestsException")) {
+                || error.endsWith("ServiceException") || error.endsWith("TooManyRequestsException")
+                || CONNECTION_BUSY.contains(error)) {
             return transientFailure(what);
         }
         return rejected(what);
     }
+
+    /**
+     * HTTP Task errors about the connection resource being mid-change or failing inside EventBridge (Step Functions
+     * "Call HTTPS APIs" page): no verdict on the credential, try again later.
+     */
+    private static final List<String> CONNECTION_BUSY = List.of("Events.ConnectionResource.AuthInProgress",
+            "Events.ConnectionResource.ConcurrentModification", "Events.ConnectionResource.InternalError");
 
     /** Permissions whose absence a TestState cause names (Step Functions "Call HTTPS APIs" page). */
     private static final List<String> NAMED_PERMISSIONS = List.of("events:RetrieveConnectionCredentials",

@@ -1,6 +1,5 @@
 package dev.stepconnect.rotation;
 
-import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.credentials.AuthorizationType;
 import dev.stepconnect.credentials.Credential;
 import dev.stepconnect.eventbridge.ConnectionCredentialWriter;
@@ -11,7 +10,6 @@ import dev.stepconnect.eventbridge.ConnectionWriteException;
 import dev.stepconnect.eventbridge.CredentialSource;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
-import dev.stepconnect.log.Redaction;
 import dev.stepconnect.rotation.RotationException.Disposition;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +85,30 @@ final class ConnectionSwitch {
     }
 
     /**
+     * Before a credential goes live: every linked connection that follows the secret records (in its marker) that it
+     * carries version {@code versionId}. A racing invocation of the same rotation may have put the AWSCURRENT
+     * credential back after testSecret proved the pending one; promoting then would leave connections on a credential
+     * the operator is about to revoke. A connection that is gone or never followed the secret is not in the way.
+     *
+     * @throws RotationException TRANSIENT naming the connection (the retry re-applies and re-proves the credential)
+     */
+    void requireCarrying(String versionId) {
+        for (String name : names) {
+            Optional<ConnectionMarker> marker;
+            try {
+                marker = gateway.describe(name).flatMap(ConnectionDescription::marker).filter(m -> m.namesSource(secretArn));
+            } catch (AwsServiceException | SdkClientException e) {
+                throw describeFailed(name, e);
+            }
+            if (marker.isPresent() && !marker.get().carriesVersion(versionId)) {
+                throw RotationException.of(Disposition.TRANSIENT, "connection " + name + " no longer records carrying the"
+                        + " proven credential (version " + versionId + "; another invocation or a person changed it since"
+                        + " testSecret), so it was not promoted");
+            }
+        }
+    }
+
+    /**
      * Best effort: puts the AWSCURRENT credential back on every linked connection that follows the secret,
      * exists and has its type, waiting at most {@code perConnection} for one that is mid-change. When the
      * current value cannot be read (the secret was deleted meanwhile), reports what each connection now
@@ -101,7 +123,7 @@ final class ConnectionSwitch {
         try {
             credential = current.get();
         } catch (RuntimeException e) {
-            String why = e instanceof AwsServiceException aws ? AwsErrors.code(aws) : e.getClass().getSimpleName();
+            String why = RotationException.describe(e);
             for (String name : names) {
                 carriesInstead(name, currentVersionId, token, why).ifPresent(problems::add);
             }
@@ -126,8 +148,7 @@ final class ConnectionSwitch {
                 writer.write(name, source, credential, deadline);
                 LOG.info("connection restored to the AWSCURRENT credential", "secret", secretName, "connection", name);
             } catch (RuntimeException e) {
-                String why = e instanceof AwsServiceException aws ? AwsErrors.code(aws)
-                        : e.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(e.getMessage()));
+                String why = RotationException.describe(e);
                 problems.add("connection " + name + " could not be restored to the AWSCURRENT credential (" + why + ")");
                 LOG.error("could not restore connection to the AWSCURRENT credential", e, "secret", secretName,
                         "connection", name);
@@ -182,8 +203,7 @@ final class ConnectionSwitch {
     }
 
     private static RotationException describeFailed(String name, RuntimeException e) {
-        String why = e instanceof AwsServiceException aws ? AwsErrors.code(aws) + " (HTTP " + aws.statusCode() + ")"
-                : e.getClass().getSimpleName();
-        return RotationException.of(Disposition.TRANSIENT, "DescribeConnection of " + name + " failed: " + why);
+        return RotationException.of(Disposition.TRANSIENT, "DescribeConnection of " + name + " failed: "
+                + RotationException.describe(e));
     }
 }

@@ -2,8 +2,9 @@ package dev.stepconnect.rotation;
 
 /**
  * finishSecret: AWSCURRENT moves to the token's version (AWSPREVIOUS follows), then AWSPENDING is removed
- * from it. The connections already carry this credential: testSecret proved it through them. A failure
- * here leaves them on it, and the retry only moves the labels.
+ * from it. The connections already carry this credential: testSecret proved it through them, and their markers
+ * must still say so (else the step fails as transient and the retry re-applies and re-proves it). A failure
+ * after that leaves them on it, and the retry only moves the labels.
  */
 final class FinishSecretStep {
     private final RotationMetrics metrics;
@@ -15,6 +16,7 @@ final class FinishSecretStep {
     void run(RotationContext context) {
         String currentVersion = context.currentVersion();
         String arn = context.secret().arn();
+        context.connections().requireCarrying(context.token());
         context.store().promote(arn, context.token(), currentVersion);
         context.store().removePending(arn, context.token());
         metrics.count(RotationMetrics.SUCCEEDED, context.settings().connections());

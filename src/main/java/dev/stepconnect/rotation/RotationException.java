@@ -70,11 +70,20 @@ public abstract class RotationException extends RuntimeException {
         if (error instanceof RotationException own) {
             return own;
         }
+        return of(Disposition.TRANSIENT, describe(error));
+    }
+
+    /**
+     * What {@code error} says, safe for a message or log line: an AWS error by its code and HTTP status only (its
+     * text may quote a request that carried a credential), anything else by its scrubbed message.
+     */
+    static String describe(RuntimeException error) {
+        String type = error.getClass().getSimpleName();
         if (error instanceof AwsServiceException aws) {
-            return of(Disposition.TRANSIENT, aws.getClass().getSimpleName() + ": " + AwsErrors.code(aws)
-                    + " (HTTP " + aws.statusCode() + ")");
+            String code = AwsErrors.code(aws);
+            return (code.equals(type) ? "" : type + ": ") + code + " (HTTP " + aws.statusCode() + ")";
         }
-        return of(Disposition.TRANSIENT, error.getClass().getSimpleName() + ": " + Redaction.scrub(String.valueOf(error.getMessage())));
+        return type + ": " + Redaction.scrub(String.valueOf(error.getMessage()));
     }
 
     /** The same failure with another message (e.g. with what the recovery did appended). */

@@ -45,7 +45,7 @@ final class TestSecretStep {
                 requireProbeConfigured(context);
                 prove(context, current, context.connections().requireReady(current.type(), context.currentVersion()));
             } catch (RuntimeException e) {
-                throw Recovery.afterNothingWritten(context, e);
+                throw Recovery.afterNothingWritten(context, asConfigurationTest(context, RotationException.from(e)));
             }
             return;
         }
@@ -56,6 +56,21 @@ final class TestSecretStep {
         } catch (RuntimeException e) {
             throw Recovery.afterConnectionsTouched(context, e);
         }
+    }
+
+    /**
+     * The configuration test proves the AWSCURRENT credential: a refusal there rolls nothing back (no pending value
+     * exists) and is the set-up's problem (the current credential, a connection), so it is never counted as a
+     * rollback.
+     */
+    private static RotationException asConfigurationTest(RotationContext context, RotationException failure) {
+        if (failure.disposition() != Disposition.ROLLED_BACK) {
+            return failure;
+        }
+        return RotationException.of(Disposition.CONFIGURATION, "the rotation's configuration test (testSecret without"
+                + " a staged value, as RotateImmediately=false runs it) failed with the AWSCURRENT credential of secret "
+                + context.secret().name() + ": " + failure.getMessage() + ". Nothing was changed: fix the current"
+                + " credential or the connection, then test again");
     }
 
     /** A probe that cannot run as configured fails before any connection is touched. */
@@ -106,7 +121,7 @@ final class TestSecretStep {
         switch (result.outcome()) {
             case PASSED -> context.log(what + " accepted the credential under test", "connection", name,
                     "detail", result.detail());
-            case REJECTED -> throw RotationException.of(Disposition.ROLLED_BACK, "the pending credential failed its test"
+            case REJECTED -> throw RotationException.of(Disposition.ROLLED_BACK, "the credential under test failed its test"
                     + " through connection " + name + ": " + result.detail());
             case TRANSIENT -> throw RotationException.of(Disposition.TRANSIENT, what + " gave no verdict through connection "
                     + name + ": " + result.detail());

@@ -48,4 +48,21 @@ class ConnectionMarkerTest {
         assertThat(marker.namesSource(SECRET)).isFalse();
         assertThat(ConnectionMarker.find("no marker [stepconnect:owner=xyz]")).isEmpty();
     }
+
+    @Test
+    void recordingTheVersionOnAnAdoptedConnectionNeverPushesItsDescriptionPastEventBridgesLimit() {
+        // The owner adopted a connection whose Description was close to the limit; the version part makes the
+        // marker longer, and EventBridge refuses a Description over 512 characters (every rotation would roll back).
+        String marker = "[stepconnect:source=" + ConnectionMarker.sourceHash(SECRET) + "]";
+        String adopted = "d".repeat(512 - marker.length() - 1) + " " + marker;
+        assertThat(adopted).hasSize(512);
+
+        String written = ConnectionMarker.find(adopted).orElseThrow().carrying(SECRET, "v1").appendTo(adopted);
+
+        assertThat(written).hasSizeLessThanOrEqualTo(512);
+        ConnectionMarker found = ConnectionMarker.find(written).orElseThrow();
+        assertThat(found.namesSource(SECRET)).isTrue();
+        assertThat(found.carriesVersion("v1")).isTrue();
+        assertThat(ConnectionMarker.userText(written)).startsWith("ddd");
+    }
 }

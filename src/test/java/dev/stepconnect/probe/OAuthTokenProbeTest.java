@@ -111,4 +111,22 @@ class OAuthTokenProbeTest {
                 .withBody("{\"access_token\":\"late\"}").withFixedDelay(5_000)));
         assertThat(prove("POST", HttpParameters.NONE).outcome()).isEqualTo(Outcome.TRANSIENT);
     }
+
+    @Test
+    void anEndpointThatTricklesItsAnswerCannotHoldTheProbePastItsTimeout() {
+        // Each chunk arrives well within the 2 s read timeout, the whole answer only after 8 s: only a bound on
+        // the whole exchange stops it (else a slow identity provider outlives the invocation and no rollback runs).
+        idp.stubFor(any(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"access_token\":\"trickled-token-value-0123456789\"}").withChunkedDribbleDelay(20, 8_000)));
+        ProbeResult result = prove("POST", HttpParameters.NONE);
+        assertThat(result.outcome()).isEqualTo(Outcome.TRANSIENT);
+        assertThat(result.detail()).doesNotContain("trickled");
+    }
+
+    @Test
+    void aTokenAnswerCutShortIsNoVerdict() {
+        idp.stubFor(any(urlPathEqualTo("/token")).willReturn(aResponse().withFault(
+                com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK)));
+        assertThat(prove("POST", HttpParameters.NONE).outcome()).isEqualTo(Outcome.TRANSIENT);
+    }
 }

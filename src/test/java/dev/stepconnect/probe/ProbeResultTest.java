@@ -63,7 +63,29 @@ class ProbeResultTest {
     @Test
     void longCausesAreShortened() {
         String cause = "x".repeat(5000);
-        assertThat(ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.401", cause).detail().length())
+        assertThat(ProbeResult.fromTestState("FAILED", "States.Runtime", cause).detail().length())
                 .isLessThan(500);
+    }
+
+    @Test
+    void connectionBusyOrFailingInsideEventBridgeIsNoVerdictOnTheCredential() {
+        // Step Functions "Call HTTPS APIs": errors about the connection resource itself, not the partner's answer.
+        for (String error : new String[] {"Events.ConnectionResource.AuthInProgress",
+                "Events.ConnectionResource.ConcurrentModification", "Events.ConnectionResource.InternalError"}) {
+            assertThat(ProbeResult.fromTestState("FAILED", error, "connection is being updated").outcome())
+                    .as(error).isEqualTo(Outcome.TRANSIENT);
+        }
+        assertThat(ProbeResult.fromTestState("FAILED", "Events.ConnectionResource.InvalidConnectionState", null).outcome())
+                .isEqualTo(Outcome.REJECTED);
+    }
+
+    @Test
+    void thePartnersAnswerInAStatusCodeCauseIsNeverRepeated() {
+        // The cause of a States.Http.StatusCode.* error carries the partner's response (body, headers), which may
+        // echo a credential or a session token that was never registered for redaction.
+        String cause = "{\"ResponseBody\":\"{\\\"session\\\":\\\"sess-77aa\\\"}\",\"StatusCode\":\"401\"}";
+        ProbeResult result = ProbeResult.fromTestState("FAILED", "States.Http.StatusCode.401", cause);
+        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(result.detail()).contains("States.Http.StatusCode.401").doesNotContain("sess-77aa");
     }
 }

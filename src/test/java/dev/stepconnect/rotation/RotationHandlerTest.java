@@ -206,6 +206,88 @@ class RotationHandlerTest {
         assertThat(updateBodies(connection).size()).as("a configuration test never writes to a connection").isZero();
     }
 
+    @Test
+    void failedConfigurationTestIsNotARollbackOfAPendingCredential() {
+        String connection = apiKeyConnection("old-key-0031");
+        String arn = secret("{\"apiKeyName\":\"x-api-key\",\"apiKeyValue\":\"old-key-0031\"}", tags(connection, partner.url(), null));
+        String token = startRotation(arn);
+        partner.answer(401);
+
+        // RotateImmediately=false with a current credential the partner refuses: nothing pending exists, nothing is
+        // rolled back; the set-up (the current credential, the connection) is what needs fixing.
+        assertThatThrownBy(() -> invoke(handler("direct"), "testSecret", arn, token))
+                .isInstanceOf(InvalidRotationException.class)
+                .hasMessageContaining("AWSCURRENT").hasMessageContaining(connection).hasMessageContaining("401")
+                .hasMessageNotContaining("pending credential").hasMessageNotContaining("rolled back");
+
+        assertThat(updateBodies(connection)).as("a configuration test never writes to a connection").isEmpty();
+        assertThat(output.emfLines()).noneSatisfy(line -> assertThat(line).contains("\"RotationRolledBack\""));
+        assertThat(output.emfLines()).anySatisfy(line -> assertThat(line).contains("\"RotationFailed\""));
+    }
+
+    @Test
+    void finishSecretNeverPromotesACredentialAConnectionNoLongerCarries() {
+        StagedRotation rotation = apiKeyRotation("old-key-0032", "new-key-0032", partner.url());
+        String oldVersion = currentVersion(rotation.arn());
+        partner.accept("x-api-key", "new-key-0032");
+        RotationHandler handler = handler("direct");
+        for (String step : List.of("createSecret", "setSecret", "testSecret")) {
+            invoke(handler, step, rotation);
+        }
+        // A racing invocation of the same rotation (an operator's rotate-secret while this one runs) failed and put
+        // the AWSCURRENT credential back after testSecret proved the pending one.
+        adopt(rotation.connection(), rotation.arn());
+
+        assertThatThrownBy(() -> invoke(handler, "finishSecret", rotation))
+                .isInstanceOf(RotationRetryableException.class).hasMessageContaining(rotation.connection());
+        assertThat(currentVersion(rotation.arn())).as("nothing promoted").isEqualTo(oldVersion);
+        assertThat(tokenStages(rotation)).containsExactly("AWSPENDING");
+
+        // Secrets Manager's retry starts over: the pending credential is re-applied, re-proven and promoted.
+        for (String step : List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            invoke(handler, step, rotation);
+        }
+        assertRotated(rotation.arn(), rotation.token(), oldVersion);
+    }
+
+    @Test
+    void noFormOfAPlantedSecretOrTokenLeaksWhenEveryPartyEchoesIt() {
+        String clientSecret = "pl\"an\\t\u2192\u00fc$x-41";
+        String token = "tok\"en\\9\u00e9-77";
+        String connection = oauthConnection("client-41", "old-client-secret-41");
+        String arn = secret(Json.write(Map.of("clientId", "client-41", "clientSecret", "old-client-secret-41",
+                "authorizationEndpoint", tokenUrl())), tags(connection, "https://api.example.com/ping", null));
+        String rotationToken = startRotation(arn);
+        stagePending(arn, rotationToken, Json.write(Map.of("clientId", "client-41", "clientSecret", clientSecret,
+                "authorizationEndpoint", tokenUrl())));
+        String basic = Base64.getEncoder().encodeToString(("client-41:" + java.net.URLEncoder.encode(clientSecret,
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        List<String> forms = List.of(clientSecret, token, Json.write(clientSecret), Json.write(token),
+                "pl\\\"an", "\\u2192", java.net.URLEncoder.encode(clientSecret, StandardCharsets.UTF_8), basic);
+        // The identity provider issues a token and echoes everything; the partner refuses and TestState's cause
+        // repeats the token; EventBridge refuses the restore, quoting the request.
+        tokenEndpoint.stubFor(WireMock.any(urlPathEqualTo("/oauth2/token")).willReturn(aResponse().withStatus(200)
+                .withBody(Json.write(Map.of("access_token", token, "echo", clientSecret, "auth", basic)))));
+        stubTestState(Json.write(Map.of("status", "FAILED", "error", "States.Http.StatusCode.401",
+                "cause", "{\"ResponseBody\":" + Json.write("token " + token + " secret " + clientSecret) + "}")));
+        RotationHandler handler = handler("test-state");
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> invoke(handler, "testSecret", arn, rotationToken));
+        String again = RotationStart.begin(secrets, arn);
+        stagePending(arn, again, Json.write(Map.of("clientId", "client-41", "clientSecret", clientSecret,
+                "authorizationEndpoint", tokenUrl())));
+        front.fail("UpdateConnection", 400, "ValidationException", "Value " + Json.write(clientSecret)
+                + " at 'authParameters.oAuthParameters.clientParameters.clientSecret' failed to satisfy constraint");
+        Throwable invalid = org.assertj.core.api.Assertions.catchThrowable(() -> invoke(handler, "setSecret", arn, again));
+
+        assertThat(refused).isInstanceOf(RotationFailedException.class).hasMessageContaining("States.Http.StatusCode.401");
+        assertThat(invalid).isInstanceOf(RotationFailedException.class).hasMessageContaining("ValidationException");
+        for (String form : forms) {
+            assertThat(refused.getMessage().contains(form) || invalid.getMessage().contains(form))
+                    .as("an exception message holds a form of a secret").isFalse();
+            assertThat(output.text().contains(form)).as("output holds a form of a secret").isFalse();
+        }
+    }
+
     // ------------------------------------------------------------------ failure matrix
 
     @Test
