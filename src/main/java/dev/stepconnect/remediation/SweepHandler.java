@@ -103,7 +103,13 @@ public final class SweepHandler implements RequestStreamHandler {
         }
         Deadline deadline = context == null ? Deadline.in(LONGEST_RUN, clock)
                 : Deadline.forInvocation(context, deadlineReserve, LONGEST_RUN, clock);
-        SweepReport report = service.run(filter, deadline);
+        SweepReport report;
+        try {
+            report = service.run(filter, deadline);
+        } catch (InvalidSweepFilterException e) {
+            // Only what AWS alone can tell (an Express state machine), found before anything was retried.
+            throw rejected(e);
+        }
         int failed = report.count(SweepReport.Result.FAILED);
         if (filter.scheduled() && failed > 0) {
             throw new SweepFailedException(failed + " failure(s) or state machine(s) could not be decided because an"
