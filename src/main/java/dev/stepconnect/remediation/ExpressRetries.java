@@ -1,13 +1,10 @@
 package dev.stepconnect.remediation;
 
-import dev.stepconnect.json.Json;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.remediation.Outcome.Kind;
 import dev.stepconnect.remediation.RetryDecision.Action;
 import dev.stepconnect.remediation.RetryDecision.SkipReason;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -80,13 +77,8 @@ final class ExpressRetries {
     }
 
     private Kind later(FailureEvent failure, RetryDecision decision, String input) {
-        Map<String, Object> target = new LinkedHashMap<>();
-        target.put("StateMachineArn", failure.stateMachineArn());
-        target.put("Name", RetryNames.retryExecutionName(failure, decision.attempt() + 1));
-        target.put("Input", input);
-        String description = "StepConnect retry " + (decision.attempt() + 1) + " of " + failure.stateMachineName();
-        RetryResult scheduled = scheduler.schedule(RetryNames.scheduleName(failure), clock.instant().plus(decision.delay()),
-                RetryScheduler.START_TARGET, Json.write(target), description);
+        RetryResult scheduled = scheduler.scheduleStart(failure, decision.attempt() + 1, failure.stateMachineArn(), input,
+                clock.instant().plus(decision.delay()));
         return switch (scheduled) {
             case DONE -> Kind.RETRY_SCHEDULED;
             case ALREADY_DONE -> Kind.ALREADY_RETRIED;

@@ -1,9 +1,12 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.json.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ActionAfterCompletion;
 import software.amazon.awssdk.services.scheduler.model.ConflictException;
@@ -54,6 +57,34 @@ public class RetryScheduler {
             token = response.nextToken();
         } while (token != null && !token.isEmpty() && count < limit);
         return count;
+    }
+
+    /**
+     * The delayed redrive of {@code failure} as retry number {@code retry}: RedriveExecution with the
+     * failure's deterministic clientToken, under the failure's deterministic schedule name.
+     */
+    public RetryResult scheduleRedrive(FailureEvent failure, int retry, Instant at) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("ExecutionArn", failure.executionArn());
+        target.put("ClientToken", RetryNames.redriveClientToken(failure));
+        return schedule(RetryNames.scheduleName(failure), at, REDRIVE_TARGET, Json.write(target), description(failure, retry));
+    }
+
+    /**
+     * The delayed new execution retrying {@code failure} as retry number {@code retry}: StartExecution of
+     * {@code stateMachineArn} (the state machine, or its alias or version) under the deterministic execution
+     * name {@link RetryNames#retryExecutionName} with {@code input}, under the failure's deterministic schedule name.
+     */
+    public RetryResult scheduleStart(FailureEvent failure, int retry, String stateMachineArn, String input, Instant at) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("StateMachineArn", stateMachineArn);
+        target.put("Name", RetryNames.retryExecutionName(failure, retry));
+        target.put("Input", input);
+        return schedule(RetryNames.scheduleName(failure), at, START_TARGET, Json.write(target), description(failure, retry));
+    }
+
+    private static String description(FailureEvent failure, int retry) {
+        return "StepConnect retry " + retry + " of " + failure.stateMachineName();
     }
 
     public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description) {

@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
@@ -131,8 +132,7 @@ final class SweepService {
     }
 
     private static String errorCode(SdkException e) {
-        return e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-                ? aws.awsErrorDetails().errorCode() : "unknown";
+        return e instanceof AwsServiceException aws ? AwsErrors.code(aws) : AwsErrors.UNKNOWN;
     }
 
     /** The state of one run. */
