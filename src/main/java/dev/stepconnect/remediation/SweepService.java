@@ -52,7 +52,9 @@ final class SweepService {
     private static final int MAX_REMEMBERED = 20_000;
     private static final int MAX_PENDING_READ = 1000;
     private static final Set<SkipReason> FINAL_SKIPS = Set.of(SkipReason.NOT_RETRYABLE, SkipReason.ABORTED,
-            SkipReason.ATTEMPTS_EXHAUSTED, SkipReason.MAP_RUN_CHILD, SkipReason.EXECUTION_GONE);
+            SkipReason.ATTEMPTS_EXHAUSTED, SkipReason.MAP_RUN_CHILD, SkipReason.EXECUTION_GONE,
+            // AWS's record names a foreign alias or version: it will not change, and it must not eat every run's bound.
+            SkipReason.TARGET_REFUSED);
     static final String EXECUTIONS_FOUND = "SweepExecutionsFound";
     static final String RETRIES = "SweepRetries";
     static final String SKIPPED = "SweepSkipped";

@@ -510,6 +510,34 @@ class SweepIntegrationTest {
         assertThat(bodies("ListExecutions")).anyMatch(body -> body.contains(standard));
     }
 
+    @Test
+    void aFailureWhoseAliasBelongsToAnotherStateMachineIsRefusedOnceAndNotReExaminedByTheNextRun() {
+        String machine = fixture.createOptedInStateMachine();
+        Instant now = Instant.now();
+        String failed = execution(machine, "foreign-alias");
+        listExecutions("NOT_REDRIVEN", null, List.of(item(failed, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)), 0)), null);
+        listExecutions("REDRIVEN", null, List.of(), null);
+        describe(failed, machine, "States.Http.StatusCode.503", "unavailable", 0,
+                Map.of("stateMachineAliasArn", "arn:aws:states:us-east-1:123456789012:stateMachine:team-b:live"));
+        SweepHandler handler = sweep(immediate(20), 500);
+
+        JsonObject first = run(handler, onDemand(machine, ""));
+        int describedAfterFirst = describesOf(failed);
+        JsonObject second = run(handler, onDemand(machine, ""));
+
+        assertThat(first.requiredObject("outcomes").requiredObject("skippedByReason").number("TargetRefused")).contains(1L);
+        assertThat(second.requiredObject("outcomes").requiredObject("skippedByReason").number("TargetRefused")).contains(1L);
+        // AWS's record does not change: the second run settles it from memory, without spending its bound.
+        assertThat(second.number("examined")).contains(0L);
+        assertThat(describesOf(failed)).isEqualTo(describedAfterFirst);
+        assertThat(fixture.sfnStub.requests("StartExecution")).isEmpty();
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).isEmpty();
+    }
+
+    private int describesOf(String executionArn) {
+        return (int) bodies("DescribeExecution").stream().filter(b -> b.contains("\"" + executionArn + "\"")).count();
+    }
+
     private static String execution(String machine, String name) {
         return machine.replace(":stateMachine:", ":execution:") + ":" + name;
     }
@@ -542,6 +570,11 @@ class SweepIntegrationTest {
     }
 
     private void describe(String arn, String machine, String error, String cause, int redriveCount) {
+        describe(arn, machine, error, cause, redriveCount, Map.of());
+    }
+
+    private void describe(String arn, String machine, String error, String cause, int redriveCount,
+                          Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("executionArn", arn);
         body.put("stateMachineArn", machine);
@@ -555,6 +588,7 @@ class SweepIntegrationTest {
         body.put("cause", cause);
         body.put("redriveCount", redriveCount);
         body.put("redriveStatus", "REDRIVABLE");
+        body.putAll(extra);
         fixture.sfnStub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.DescribeExecution"))
                 .withRequestBody(matchingJsonPath("$.executionArn", equalTo(arn)))
