@@ -331,6 +331,52 @@ class ExpressRemediationTest {
     }
 
     @Test
+    void anExpressFailureIsNeverDescribedOrRedrivenWhateverItsRetryModeAndCountsUnderModeRestart() {
+        String machine = expressMachine(Map.of(StateMachineSettings.AUTO_RETRY_TAG, "true",
+                StateMachineSettings.RETRY_MODE_TAG, "redrive"));
+        String execution = ExpressLogs.executionArn(machine, "order-21");
+
+        List<String> lines;
+        JsonObject response;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            response = invoke(immediate(), payload(execution, List.of(
+                    event(1, ExpressLogs.started(execution, "{\"order\":21}", false)),
+                    event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null)))));
+            lines = output.lines();
+        }
+
+        assertThat(outcomes(response)).isEqualTo(Map.of("RETRY_STARTED", 1));
+        // Trust path (#10 §4): only CloudWatch Logs' record; no DescribeExecution, history or redrive of an Express run.
+        assertThat(fixture.sfnStub.requests("DescribeExecution")).isEmpty();
+        assertThat(fixture.sfnStub.requests("GetExecutionHistory")).isEmpty();
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).isEmpty();
+        assertThat(startRequests()).hasSize(1);
+        String name = machineName(machine);
+        assertThat(sum(emf(lines), "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "Throttling",
+                "Mode", "restart"))).isEqualTo(1.0);
+        assertThat(sum(emf(lines), "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "Throttling",
+                "Mode", "redrive"))).isZero();
+    }
+
+    @Test
+    void aDelayedRetryDeliveredToTwoContainersIsScheduledOnce() {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-22");
+        RemediationSettings settings = RemediationFixture.settings(3, 60, RemediationFixture.SCHEDULER_ROLE, fixture.group, 20, false);
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":22}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+
+        JsonObject first = invoke(handler(settings, true), payload);
+        JsonObject second = invoke(handler(settings, true), payload);
+
+        assertThat(outcomes(first)).isEqualTo(Map.of("RETRY_SCHEDULED", 1));
+        assertThat(outcomes(second)).isEqualTo(Map.of("ALREADY_RETRIED", 1));
+        assertThat(fixture.schedules()).hasSize(1);
+        assertThat(startRequests()).isEmpty();
+    }
+
+    @Test
     void aDelayedRetryIsAScheduleThatStartsANewExecutionWithTheInput() {
         String machine = optedIn();
         String execution = ExpressLogs.executionArn(machine, "order-13");
