@@ -5,7 +5,10 @@ import dev.stepconnect.remediation.Outcome.Kind;
 import dev.stepconnect.remediation.RetryDecision.Action;
 import dev.stepconnect.remediation.RetryDecision.SkipReason;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -14,15 +17,22 @@ import java.util.function.Supplier;
  * {@code <name>--retry<N>-<hash>} so the attempt count survives. Express StartExecution is not idempotent
  * and the execution cannot be described afterwards, so every retry is first claimed in the
  * {@link RetryLedger}: one claim per failed execution, whichever container or delivery comes first.
+ * <p>
+ * The record is trusted only as far as AWS confirms it: its state machine must log to the log group CloudWatch
+ * Logs delivered it from (DescribeStateMachine), else the retry is refused ({@code TargetRefused}).
  */
 final class ExpressRetries {
     static final String INPUT_SETTINGS_HINT = "log the state machine at level ALL with includeExecutionData: true";
     private static final Log LOG = Log.named("remediation.express");
+    /** A state machine's logging configuration changes rarely: read it at most every 5 minutes per container. */
+    private static final Duration MACHINE_TTL = Duration.ofMinutes(5);
 
     private final RetryLedger ledger;
     private final StepFunctionsGateway stepFunctions;
     private final RetryScheduler scheduler;
     private final Clock clock;
+    /** State machine ARN → the log groups it logs to (none when gone), as DescribeStateMachine said. */
+    private final Map<String, MachineLogs> machines = new LruMap<>(256);
 
     /** @param ledger null when no ledger bucket is configured: Express failures are then never retried */
     ExpressRetries(RetryLedger ledger, StepFunctionsGateway stepFunctions, RetryScheduler scheduler, Clock clock) {
@@ -47,6 +57,13 @@ final class ExpressRetries {
                     "executionArn", failure.executionArn());
             return skipped(classification, decision, SkipReason.NO_RETRY_LEDGER);
         }
+        if (!logsThere(failure, logGroup)) {
+            // A record in a log group its state machine does not log to was not written by Step Functions for it
+            // (#10 §4: act on AWS's record): neither its state machine nor its input is trusted.
+            LOG.warn("retry refused: the state machine does not log to the delivering log group",
+                    "executionArn", failure.executionArn(), "logGroup", logGroup);
+            return skipped(classification, decision, SkipReason.TARGET_REFUSED);
+        }
         Optional<ExecutionLogEntry> started = start.get();
         if (started.isEmpty() || started.get().inputState() != ExecutionLogEntry.InputState.INCLUDED) {
             // The input itself is never logged; only whether and why it is missing.
@@ -68,6 +85,32 @@ final class ExpressRetries {
             ledger.release(claimKey, failure.executionArn());
             throw e;
         }
+    }
+
+    /**
+     * Whether the failure's state machine's logging configuration names {@code logGroup}
+     * (the group CloudWatch Logs says it delivered from), read at most once per {@link #MACHINE_TTL} per state machine.
+     */
+    private boolean logsThere(FailureEvent failure, String logGroup) {
+        if (logGroup == null) {
+            return false;
+        }
+        String machine = failure.baseStateMachineArn();
+        long now = clock.millis();
+        MachineLogs known;
+        synchronized (machines) {
+            known = machines.get(machine);
+        }
+        if (known == null || now - known.loadedMillis() >= MACHINE_TTL.toMillis()) {
+            known = new MachineLogs(stepFunctions.logGroups(machine).orElse(Set.of()), now);
+            synchronized (machines) {
+                machines.put(machine, known);
+            }
+        }
+        return known.logGroups().contains(logGroup);
+    }
+
+    private record MachineLogs(Set<String> logGroups, long loadedMillis) {
     }
 
     private Kind now(FailureEvent failure, RetryDecision decision, String input) {

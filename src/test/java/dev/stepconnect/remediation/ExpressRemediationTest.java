@@ -377,6 +377,36 @@ class ExpressRemediationTest {
     }
 
     @Test
+    void aRecordInALogGroupItsStateMachineDoesNotLogToStartsNothing() {
+        // Another team's opted-in Express state machine, logging to its own group.
+        String otherGroup = "/aws/vendedlogs/states/" + AwsEmulator.uniqueName("team-b");
+        logs.createLogGroup(r -> r.logGroupName(otherGroup));
+        String otherGroupArn = logs.describeLogGroups(r -> r.logGroupNamePrefix(otherGroup)).logGroups().get(0).arn();
+        String victim = fixture.emulatorSfn.createStateMachine(r -> r.name(AwsEmulator.uniqueName("team-b-express"))
+                .type(StateMachineType.EXPRESS).definition(RemediationFixture.FAILING_DEFINITION)
+                .roleArn("arn:aws:iam::123456789012:role/stepconnect-test")
+                .loggingConfiguration(l -> l.level(LogLevel.ALL).includeExecutionData(true)
+                        .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(otherGroupArn))))
+                .tags(Tag.builder().key(StateMachineSettings.AUTO_RETRY_TAG).value("true").build())).stateMachineArn();
+        // And an opted-in Standard one, named through an "express" execution ARN.
+        String standard = fixture.createOptedInStateMachine();
+        String forgedExpress = ExpressLogs.executionArn(victim, "forged-1");
+        String forgedStandard = ExpressLogs.executionArn(standard, "forged-2");
+        // Written into this test's log group (a team that may write its own logs), delivered by CloudWatch Logs from it.
+        String payload = payload(forgedExpress, List.of(
+                event(1, ExpressLogs.started(forgedExpress, "{\"chosen\":\"by-sender\"}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", forgedExpress, THROTTLED, null)),
+                event(3, ExpressLogs.started(forgedStandard, "{\"chosen\":\"by-sender\"}", false)),
+                event(4, ExpressLogs.failed("ExecutionFailed", forgedStandard, THROTTLED, null))));
+
+        JsonObject response = invoke(immediate(), payload);
+
+        assertThat(outcomes(response)).isEqualTo(Map.of("SKIPPED", 2));
+        assertThat(startRequests()).isEmpty();
+        assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+    }
+
+    @Test
     void aDelayedRetryIsAScheduleThatStartsANewExecutionWithTheInput() {
         String machine = optedIn();
         String execution = ExpressLogs.executionArn(machine, "order-13");
