@@ -40,12 +40,13 @@ public final class RemediationHandler implements RequestStreamHandler {
      * One message makes up to four calls within a 60 s function timeout: each call (SDK retries
      * included) gets at most 15 s, so a stuck endpoint costs one message, not the batch.
      */
-    private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
+    static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
             Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
     /** The alarm is a side job: a slow or throttled CloudWatch must not hold up the retry. */
     private static final AwsClients.ClientTimeouts ALARM_TIMEOUTS = new AwsClients.ClientTimeouts(
             Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(6), 2);
-    private static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
+    /** How long a state machine's tags are trusted per container (the sweep uses the same). */
+    static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
 
     private final RemediationService service;
     private final Duration deadlineReserve;
@@ -98,10 +99,8 @@ public final class RemediationHandler implements RequestStreamHandler {
             LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff",
                     "unsetVariable", "STEPCONNECT_SCHEDULER_ROLE_ARN");
         }
-        this.service = new RemediationService(settings, new RetryPolicy(settings, random),
-                new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock),
-                new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock), stepFunctions, scheduler, alarms,
-                new RemediationMetrics(new Metrics(settings.metricsNamespace(), clock)), clock);
+        this.service = RemediationService.of(settings, random, new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock),
+                stepFunctions, scheduler, alarms, new Metrics(settings.metricsNamespace(), clock), clock);
         this.deadlineReserve = deadlineReserve;
         this.express = new ExpressRemediation(service, new ExpressRetries(express.ledger(), stepFunctions, scheduler, clock),
                 express.search(), new Metrics(settings.metricsNamespace(), clock), deadlineReserve);

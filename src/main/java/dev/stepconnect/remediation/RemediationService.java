@@ -1,6 +1,7 @@
 package dev.stepconnect.remediation;
 
 import dev.stepconnect.log.Log;
+import dev.stepconnect.metrics.Metrics;
 import dev.stepconnect.remediation.Outcome.Kind;
 import dev.stepconnect.remediation.RetryDecision.Action;
 import dev.stepconnect.remediation.RetryDecision.SkipReason;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Handles one failure: alarm, classification, retry decision, storm budget, the retry itself, metrics.
@@ -52,6 +54,18 @@ public final class RemediationService {
         this.alarms = alarms;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * The pipeline with its per-container state built from the settings (policy with {@code random} as the
+     * jitter source, a full budget); the collaborators that talk to AWS are given.
+     */
+    static RemediationService of(RemediationSettings settings, DoubleSupplier random, TagCache tags,
+                                 StepFunctionsGateway stepFunctions, RetryScheduler scheduler, AlarmManager alarms,
+                                 Metrics metrics, Clock clock) {
+        return new RemediationService(settings, new RetryPolicy(settings, random),
+                new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock), tags, stepFunctions,
+                scheduler, alarms, new RemediationMetrics(metrics), clock);
     }
 
     public Outcome handle(FailureEvent event) {
