@@ -407,6 +407,28 @@ class ExpressRemediationTest {
     }
 
     @Test
+    void aStateMachineThatCannotBeDescribedFailsTheInvocationWithoutAClaimAndTheRedeliveryRetriesOnce() {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-23");
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":23}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+        fixture.sfnStub.fail("DescribeStateMachine", 500, "ServiceUnavailable", "try again");
+
+        assertThatThrownBy(() -> invoke(immediate(), payload))
+                .isInstanceOf(RemediationFailedException.class).hasMessageContaining("ServiceUnavailable");
+        assertThat(startRequests()).isEmpty();
+        assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+
+        fixture.sfnStub.reset();
+        fixture.sfnStub.proxyUnmatchedTo(AwsEmulator.endpoint());
+        RemediationHandler container = immediate();
+        assertThat(outcomes(invoke(container, payload))).isEqualTo(Map.of("RETRY_STARTED", 1));
+        assertThat(outcomes(invoke(immediate(), payload))).isEqualTo(Map.of("ALREADY_RETRIED", 1));
+        assertThat(startRequests()).hasSize(1);
+    }
+
+    @Test
     void aDelayedRetryIsAScheduleThatStartsANewExecutionWithTheInput() {
         String machine = optedIn();
         String execution = ExpressLogs.executionArn(machine, "order-13");
