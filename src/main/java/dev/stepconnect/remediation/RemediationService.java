@@ -160,7 +160,8 @@ public final class RemediationService {
                 spent = true;
                 return overBudget;
             }
-            Outcome outcome = undescribable != null ? undescribable.retry(event, classification, decision)
+            Outcome outcome = undescribable != null
+                    ? withTagMode(undescribable.retry(event, classification, decision), machine.retryMode())
                     : retry(event, classification, decision, machine.retryMode());
             spent = outcome.retried();
             return outcome;
@@ -169,6 +170,13 @@ public final class RemediationService {
                 budget.giveBack(machineArn);
             }
         }
+    }
+
+    /** The route's mode is the {@code stepconnect:retry-mode} tag as read, whatever way the retry had to take. */
+    private static Outcome withTagMode(Outcome outcome, RetryMode mode) {
+        RetryRoute route = outcome.route();
+        return route == null || route.mode() == mode ? outcome : Outcome.of(outcome.kind(), outcome.classification(),
+                outcome.decision(), new RetryRoute(route.way(), mode, route.failurePoint(), route.reason()));
     }
 
     /**

@@ -356,6 +356,10 @@ class ExpressRemediationTest {
                 "Mode", "restart"))).isEqualTo(1.0);
         assertThat(sum(emf(lines), "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "Throttling",
                 "Mode", "redrive"))).isZero();
+        // The log line's retryMode is the tag as read (docs), retryWay what was done.
+        JsonObject handled = RemediationFixture.logs(lines, "failure handled").get(0);
+        assertThat(handled.raw("retryMode")).isEqualTo("redrive");
+        assertThat(handled.raw("retryWay")).isEqualTo("restart");
     }
 
     @Test
