@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.remediation.Outcome.Kind;
 import dev.stepconnect.remediation.RetryDecision.Action;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Retries of Express executions: always a new execution (StartExecution, now or through an EventBridge
@@ -29,15 +32,19 @@ final class ExpressRetries {
 
     private final RetryLedger ledger;
     private final StepFunctionsGateway stepFunctions;
+    private final StepFunctionsGateway starts;
     private final RetryScheduler scheduler;
     private final Clock clock;
     /** State machine ARN → the log groups it logs to (none when gone), as DescribeStateMachine said. */
     private final Map<String, MachineLogs> machines = new LruMap<>(256);
 
     /** @param ledger null when no ledger bucket is configured: Express failures are then never retried */
-    ExpressRetries(RetryLedger ledger, StepFunctionsGateway stepFunctions, RetryScheduler scheduler, Clock clock) {
+    /** @param starts the gateway of StartExecution calls (one attempt per call, see {@link ExpressWiring}) */
+    ExpressRetries(RetryLedger ledger, StepFunctionsGateway stepFunctions, StepFunctionsGateway starts,
+                   RetryScheduler scheduler, Clock clock) {
         this.ledger = ledger;
         this.stepFunctions = stepFunctions;
+        this.starts = starts;
         this.scheduler = scheduler;
         this.clock = clock;
     }
@@ -77,14 +84,29 @@ final class ExpressRetries {
         if (ledger.claim(claimKey, failure.executionArn()) == RetryLedger.Claim.ALREADY_CLAIMED) {
             return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
         }
+        Kind kind;
         try {
-            Kind kind = decision.action() == Action.RETRY_LATER ? later(failure, decision, input) : now(failure, decision, input);
-            // Express executions cannot be redriven: a retry is always a new execution.
-            return Outcome.of(kind, classification, decision, EXPRESS_ROUTE);
+            kind = decision.action() == Action.RETRY_LATER ? later(failure, decision, input) : now(failure, decision, input);
+        } catch (AwsServiceException e) {
+            if (decision.action() != Action.RETRY_LATER && e.statusCode() >= 500) {
+                throw outcomeUnknown(failure, e, AwsErrors.code(e));
+            }
+            // Refused (throttled, denied, invalid), or a schedule (its name makes a repeat a no-op): give the
+            // claim back for Lambda's redelivery.
+            ledger.release(claimKey, failure.executionArn());
+            throw e;
+        } catch (SdkClientException e) {
+            if (decision.action() != Action.RETRY_LATER) {
+                throw outcomeUnknown(failure, e, e.getClass().getSimpleName());
+            }
+            ledger.release(claimKey, failure.executionArn());
+            throw e;
         } catch (RuntimeException e) {
             ledger.release(claimKey, failure.executionArn());
             throw e;
         }
+        // Express executions cannot be redriven: a retry is always a new execution.
+        return Outcome.of(kind, classification, decision, EXPRESS_ROUTE);
     }
 
     /**
@@ -113,9 +135,20 @@ final class ExpressRetries {
     private record MachineLogs(Set<String> logGroups, long loadedMillis) {
     }
 
+    /**
+     * A StartExecution without a definite answer (a 5xx, a timeout) may have started the execution, and Express
+     * StartExecution is not idempotent: the claim is kept, so no redelivery starts it a second time (at most
+     * once when the outcome is unknown; the ERROR line names the execution).
+     */
+    private static <E extends RuntimeException> E outcomeUnknown(FailureEvent failure, E e, String error) {
+        LOG.error("the Express retry may or may not have started; it will not be repeated", null,
+                "executionArn", failure.executionArn(), "retryOutcome", "unknown", "error", error);
+        return e;
+    }
+
     private Kind now(FailureEvent failure, RetryDecision decision, String input) {
         String name = RetryNames.retryExecutionName(failure, decision.attempt() + 1);
-        RetryResult started = stepFunctions.start(failure.stateMachineArn(), name, input);
+        RetryResult started = starts.start(failure.stateMachineArn(), name, input);
         return started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED;
     }
 

@@ -70,7 +70,8 @@ class ExpressRemediationTest {
                 new AlarmManager(fixture.cloudWatch.clients().cloudWatch(), settings.metricsNamespace(),
                         settings.alarmTopicArn(), clock),
                 clock, () -> 0.5, Duration.ofSeconds(1),
-                new ExpressWiring(new ExecutionLogSearch(logs), withLedger ? new RetryLedger(s3, bucket, clock) : null));
+                new ExpressWiring(new ExecutionLogSearch(logs), withLedger ? new RetryLedger(s3, bucket, clock) : null,
+                        new StepFunctionsGateway(fixture.sfnStub.clients().withTimeouts(RemediationHandler.EXPRESS_START_TIMEOUTS).sfn())));
     }
 
     /** Immediate retries (base delay 0), max 3 attempts, budget 20. */
@@ -430,6 +431,32 @@ class ExpressRemediationTest {
         assertThat(outcomes(invoke(container, payload))).isEqualTo(Map.of("RETRY_STARTED", 1));
         assertThat(outcomes(invoke(immediate(), payload))).isEqualTo(Map.of("ALREADY_RETRIED", 1));
         assertThat(startRequests()).hasSize(1);
+    }
+
+    @Test
+    void aStartWhoseOutcomeIsUnknownIsNeitherRepeatedByTheSdkNorByTheRedelivery() {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-24");
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":24}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+        // A 500 may come after Step Functions started the execution: Express StartExecution is not idempotent.
+        fixture.sfnStub.fail("StartExecution", 500, "InternalServerError", "internal error");
+
+        List<String> lines;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            assertThatThrownBy(() -> invoke(immediate(), payload)).isInstanceOf(RemediationFailedException.class);
+            lines = output.lines();
+        }
+
+        assertThat(startRequests()).hasSize(1);
+        // The claim stays: Lambda's redelivery must not start a second execution.
+        assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).hasSize(1);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"retryOutcome\":\"unknown\"").contains(execution));
+        fixture.sfnStub.reset();
+        fixture.sfnStub.proxyUnmatchedTo(AwsEmulator.endpoint());
+        assertThat(outcomes(invoke(immediate(), payload))).isEqualTo(Map.of("ALREADY_RETRIED", 1));
+        assertThat(startRequests()).isEmpty();
     }
 
     @Test
