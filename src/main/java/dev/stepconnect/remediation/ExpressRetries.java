@@ -154,7 +154,7 @@ final class ExpressRetries {
 
     private Kind later(FailureEvent failure, RetryDecision decision, String input) {
         RetryResult scheduled = scheduler.scheduleStart(failure, decision.attempt() + 1, failure.stateMachineArn(), input,
-                clock.instant().plus(decision.delay()));
+                clock.instant().plus(decision.delay()), false);
         return switch (scheduled) {
             case DONE -> Kind.RETRY_SCHEDULED;
             case ALREADY_DONE -> Kind.ALREADY_RETRIED;

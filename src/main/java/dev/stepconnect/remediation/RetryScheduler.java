@@ -76,11 +76,23 @@ public class RetryScheduler {
      * name {@link RetryNames#retryExecutionName} with {@code input}, under the failure's deterministic schedule name.
      */
     public RetryResult scheduleStart(FailureEvent failure, int retry, String stateMachineArn, String input, Instant at) {
+        return scheduleStart(failure, retry, stateMachineArn, input, at, true);
+    }
+
+    /**
+     * {@link #scheduleStart(FailureEvent, int, String, String, Instant)} for a state machine whose
+     * StartExecution is not idempotent ({@code idempotent} false: an Express one): the scheduler then makes one
+     * attempt, since repeating a call whose answer it lost could start the execution twice; a failed call goes
+     * to the dead-letter queue.
+     */
+    public RetryResult scheduleStart(FailureEvent failure, int retry, String stateMachineArn, String input, Instant at,
+                                     boolean idempotent) {
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("StateMachineArn", stateMachineArn);
         target.put("Name", RetryNames.retryExecutionName(failure, retry));
         target.put("Input", input);
-        return schedule(RetryNames.scheduleName(failure), at, START_TARGET, Json.write(target), description(failure, retry));
+        return schedule(RetryNames.scheduleName(failure), at, START_TARGET, Json.write(target), description(failure, retry),
+                idempotent ? TARGET_RETRY_ATTEMPTS : 0);
     }
 
     private static String description(FailureEvent failure, int retry) {
@@ -88,6 +100,12 @@ public class RetryScheduler {
     }
 
     public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description) {
+        return schedule(name, at, targetArn, inputJson, description, TARGET_RETRY_ATTEMPTS);
+    }
+
+    /** @param targetRetries how often the scheduler repeats a failed target call (0-185) */
+    public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description,
+                                int targetRetries) {
         try {
             scheduler.createSchedule(r -> r.name(name)
                     .groupName(group)
@@ -98,7 +116,7 @@ public class RetryScheduler {
                     .description(description)
                     .target(t -> {
                         t.arn(targetArn).roleArn(roleArn).input(inputJson)
-                                .retryPolicy(p -> p.maximumRetryAttempts(TARGET_RETRY_ATTEMPTS)
+                                .retryPolicy(p -> p.maximumRetryAttempts(targetRetries)
                                         .maximumEventAgeInSeconds(TARGET_MAX_EVENT_AGE_SECONDS));
                         if (deadLetterArn != null) {
                             // A retry whose redrive/start call still fails is kept there, not dropped silently.

@@ -479,6 +479,8 @@ class ExpressRemediationTest {
         assertThat(target.string("StateMachineArn")).contains(machine);
         assertThat(target.requiredString("Name")).startsWith("order-13--retry2-");
         assertThat(Json.parseObject(target.requiredString("Input")).asMap()).isEqualTo(Map.of("order", 13));
+        // Express StartExecution is not idempotent: the scheduler must not repeat a call whose answer it lost.
+        assertThat(schedule.target().retryPolicy().maximumRetryAttempts()).isZero();
     }
 
     @Test
