@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.metrics.Metrics;
@@ -154,7 +155,7 @@ final class ExpressRemediation {
             return service.handleUndescribable(failure.toFailureEvent(null), retry).kind().name();
         } catch (AwsServiceException e) {
             // AWS error messages may quote request fields (the input): the code says enough.
-            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            String code = AwsErrors.code(e);
             LOG.warn("an AWS call failed while handling an Express failure", "executionArn", failure.executionArn(),
                     "awsErrorCode", code, "statusCode", e.statusCode());
             errors.add(code);

@@ -12,9 +12,9 @@ import dev.stepconnect.json.JsonObject;
  * {@code cause} may be null (input is left out when {@code inputDetails.included} is false).
  * <p>
  * What the record claims is not trusted for what a retry touches: the state machine is the one named by
- * the execution ARN (AWS's naming), and for a {@link WorkflowType#STANDARD} execution the alias, version
- * and input of a retry come from DescribeExecution. {@link WorkflowType#EXPRESS} executions cannot be
- * described; their records are trusted for their input because only CloudWatch Logs can deliver them.
+ * the execution ARN (AWS's naming), and the alias, version and input of a retry come from DescribeExecution
+ * ({@link RemediationService#handle}). Express executions cannot be described: their retry is made by
+ * {@link ExpressRetries} from their CloudWatch Logs record, never from this record's {@code input}.
  */
 public record FailureEvent(
         String executionArn,
@@ -27,30 +27,12 @@ public record FailureEvent(
         int redriveCount,
         RedriveStatus redriveStatus,
         String stateMachineAliasArn,
-        String stateMachineVersionArn,
-        WorkflowType workflowType) {
+        String stateMachineVersionArn) {
 
     static final String DETAIL_TYPE = "Step Functions Execution Status Change";
     static final String SOURCE = "aws.states";
     private static final int ARN_RESOURCE_TYPE = 5;
     private static final int ARN_MACHINE_NAME = 6;
-
-    /** Standard workflows are described and redriven; Express workflows are neither (AWS offers no such calls). */
-    public enum WorkflowType { STANDARD, EXPRESS }
-
-    /** A Standard workflow's failure (what EventBridge reports). */
-    public FailureEvent(String executionArn, String stateMachineArn, String executionName, String status, String error,
-                        String cause, String input, int redriveCount, RedriveStatus redriveStatus,
-                        String stateMachineAliasArn, String stateMachineVersionArn) {
-        this(executionArn, stateMachineArn, executionName, status, error, cause, input, redriveCount, redriveStatus,
-                stateMachineAliasArn, stateMachineVersionArn, WorkflowType.STANDARD);
-    }
-
-    public FailureEvent {
-        if (workflowType == null) {
-            workflowType = WorkflowType.STANDARD;
-        }
-    }
 
     /** Parses an event document; anything unusable is an {@link InvalidEventException} naming the problem. */
     public static FailureEvent parse(String json) {
@@ -135,11 +117,6 @@ public record FailureEvent(
      */
     public boolean mapRunChild() {
         return redriveStatus == RedriveStatus.REDRIVABLE_BY_MAP_RUN || labelled(executionArn) || labelled(stateMachineArn);
-    }
-
-    /** Standard executions can be described (AWS's record of them) and redriven. */
-    public boolean describable() {
-        return workflowType == WorkflowType.STANDARD;
     }
 
     private static boolean labelled(String arn) {

@@ -40,12 +40,19 @@ public final class RemediationHandler implements RequestStreamHandler {
      * One message makes up to four calls within a 60 s function timeout: each call (SDK retries
      * included) gets at most 15 s, so a stuck endpoint costs one message, not the batch.
      */
-    private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
+    static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
             Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
+    /**
+     * Express StartExecution is not idempotent: one attempt per call, so a lost answer is never followed by a
+     * second start (the SDK would retry it); a throttled start fails the invocation and Lambda delivers it again.
+     */
+    static final AwsClients.ClientTimeouts EXPRESS_START_TIMEOUTS = new AwsClients.ClientTimeouts(
+            Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
     /** The alarm is a side job: a slow or throttled CloudWatch must not hold up the retry. */
     private static final AwsClients.ClientTimeouts ALARM_TIMEOUTS = new AwsClients.ClientTimeouts(
             Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(6), 2);
-    private static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
+    /** How long a state machine's tags are trusted per container (the sweep uses the same). */
+    static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
 
     private final RemediationService service;
     private final Duration deadlineReserve;
@@ -69,7 +76,7 @@ public final class RemediationHandler implements RequestStreamHandler {
                                String ledgerBucket) {
         this(settings, callClients.sfn(), callClients.scheduler(), alarmClients.cloudWatch(), clock,
                 ExpressPriming.registered(callClients.cloudWatchLogs(), ledgerBucket == null ? null : callClients.s3(),
-                        ledgerBucket, clock));
+                        ledgerBucket, clock).withStarts(new StepFunctionsGateway(callClients.withTimeouts(EXPRESS_START_TIMEOUTS).sfn())));
     }
 
     private RemediationHandler(RemediationSettings settings, SfnClient sfn, SchedulerClient scheduler,
@@ -98,12 +105,11 @@ public final class RemediationHandler implements RequestStreamHandler {
             LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff",
                     "unsetVariable", "STEPCONNECT_SCHEDULER_ROLE_ARN");
         }
-        this.service = new RemediationService(settings, new RetryPolicy(settings, random),
-                new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock),
-                new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock), stepFunctions, scheduler, alarms,
-                new RemediationMetrics(new Metrics(settings.metricsNamespace(), clock)), clock);
+        this.service = RemediationService.of(settings, random, new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock),
+                stepFunctions, scheduler, alarms, new Metrics(settings.metricsNamespace(), clock), clock);
         this.deadlineReserve = deadlineReserve;
-        this.express = new ExpressRemediation(service, new ExpressRetries(express.ledger(), stepFunctions, scheduler, clock),
+        this.express = new ExpressRemediation(service, new ExpressRetries(express.ledger(), stepFunctions,
+                        express.starts() == null ? stepFunctions : express.starts(), scheduler, clock),
                 express.search(), new Metrics(settings.metricsNamespace(), clock), deadlineReserve);
     }
 

@@ -82,6 +82,34 @@ final class RemediationMetrics {
         }
     }
 
+    /**
+     * Retries counted in bulk (the sweep writes one set per state machine and run): the same series
+     * {@link #record} writes for each retry — RetriesStarted / RetriesScheduled over {StateMachine, ErrorClass}
+     * (and with WorkflowType) and over {StateMachine, ErrorClass, Mode} — without counting Failures again.
+     */
+    void retries(String stateMachine, WorkflowType workflowType, String errorClass, RetryRoute.Way way,
+                 int started, int scheduled) {
+        List<Metric> values = new ArrayList<>();
+        if (started > 0) {
+            values.add(new Metric(RETRIES_STARTED, started, "Count"));
+        }
+        if (scheduled > 0) {
+            values.add(new Metric(RETRIES_SCHEDULED, scheduled, "Count"));
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        Map<String, String> byClass = new LinkedHashMap<>();
+        byClass.put(STATE_MACHINE, stateMachine);
+        byClass.put(ERROR_CLASS, errorClass);
+        emit(byClass, workflowType, values);
+        if (way != null) {
+            Map<String, String> byMode = new LinkedHashMap<>(byClass);
+            byMode.put(MODE, way.dimension());
+            metrics.emit(byMode, values);
+        }
+    }
+
     /** One EMF line: the dimension set as before, and the same set plus WorkflowType. */
     private void emit(Map<String, String> dimensions, WorkflowType workflowType, List<Metric> values) {
         Map<String, String> withType = new LinkedHashMap<>(dimensions);

@@ -32,6 +32,7 @@ final class RemediationPriming {
         FailureClassifier.builtIn().classify(event.status(), event.error(), event.cause());
         DryRun.call(() -> sfn.listTagsForResource(r -> r.resourceArn(MACHINE)));
         DryRun.call(() -> sfn.describeExecution(r -> r.executionArn(EXECUTION)));
+        DryRun.call(() -> sfn.describeStateMachine(r -> r.stateMachineArn(MACHINE)));
         DryRun.call(() -> sfn.getExecutionHistory(r -> r.executionArn(EXECUTION).reverseOrder(true).maxResults(1)));
         FailurePoint.read(java.util.List.of(new FailurePoint.HistoryEntry("ExecutionFailed", null),
                 new FailurePoint.HistoryEntry("FailStateEntered", "Failed")));

@@ -1,16 +1,16 @@
 package dev.stepconnect.remediation;
 
-import dev.stepconnect.json.Json;
 import dev.stepconnect.log.Log;
+import dev.stepconnect.metrics.Metrics;
 import dev.stepconnect.remediation.Outcome.Kind;
 import dev.stepconnect.remediation.RetryDecision.Action;
 import dev.stepconnect.remediation.RetryDecision.SkipReason;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Handles one failure: alarm, classification, retry decision, storm budget, the retry itself, metrics.
@@ -54,6 +54,18 @@ public final class RemediationService {
         this.alarms = alarms;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * The pipeline with its per-container state built from the settings (policy with {@code random} as the
+     * jitter source, a full budget); the collaborators that talk to AWS are given.
+     */
+    static RemediationService of(RemediationSettings settings, DoubleSupplier random, TagCache tags,
+                                 StepFunctionsGateway stepFunctions, RetryScheduler scheduler, AlarmManager alarms,
+                                 Metrics metrics, Clock clock) {
+        return new RemediationService(settings, new RetryPolicy(settings, random),
+                new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock), tags, stepFunctions,
+                scheduler, alarms, new RemediationMetrics(metrics), clock);
     }
 
     public Outcome handle(FailureEvent event) {
@@ -148,7 +160,8 @@ public final class RemediationService {
                 spent = true;
                 return overBudget;
             }
-            Outcome outcome = undescribable != null ? undescribable.retry(event, classification, decision)
+            Outcome outcome = undescribable != null
+                    ? withTagMode(undescribable.retry(event, classification, decision), machine.retryMode())
                     : retry(event, classification, decision, machine.retryMode());
             spent = outcome.retried();
             return outcome;
@@ -159,40 +172,38 @@ public final class RemediationService {
         }
     }
 
+    /** The route's mode is the {@code stepconnect:retry-mode} tag as read, whatever way the retry had to take. */
+    private static Outcome withTagMode(Outcome outcome, RetryMode mode) {
+        RetryRoute route = outcome.route();
+        return route == null || route.mode() == mode ? outcome : Outcome.of(outcome.kind(), outcome.classification(),
+                outcome.decision(), new RetryRoute(route.way(), mode, route.failurePoint(), route.reason()));
+    }
+
     /**
-     * The retry, on AWS's record: for a Standard execution DescribeExecution gives the state, the alias or
-     * version it ran through (refused when it belongs to another state machine) and the input; the event's
-     * own claims are not used. An Express execution cannot be described: its record is used as delivered.
+     * The retry, on AWS's record: DescribeExecution gives the state, the alias or version it ran through
+     * (refused when it belongs to another state machine) and the input; the event's own claims are not used.
+     * (Express failures never get here: their {@link UndescribableRetry} makes the retry.)
      */
     private Outcome retry(FailureEvent event, Classification classification, RetryDecision decision, RetryMode mode) {
-        String input;
-        String target;
-        boolean redrivable;
-        if (event.describable()) {
-            Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
-            if (current.isEmpty()) {
-                return Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.EXECUTION_GONE));
-            }
-            ExecutionSnapshot snapshot = current.get();
-            RedriveStatus redriveStatus = event.redriveStatus() != RedriveStatus.UNKNOWN
-                    ? event.redriveStatus() : snapshot.redriveStatus();
-            if (snapshot.movedPast(event) || redriveStatus == RedriveStatus.REDRIVE_IN_PROGRESS) {
-                return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
-            }
-            Optional<String> startTarget = snapshot.startTarget(event.baseStateMachineArn());
-            if (startTarget.isEmpty()) {
-                LOG.warn("retry refused: the execution's alias or version belongs to another state machine",
-                        "executionArn", event.executionArn());
-                return Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.TARGET_REFUSED));
-            }
-            target = startTarget.get();
-            input = snapshot.input();
-            redrivable = redriveStatus == RedriveStatus.REDRIVABLE;
-        } else {
-            target = event.baseStateMachineArn();
-            input = event.input();
-            redrivable = false;
+        Optional<ExecutionSnapshot> current = stepFunctions.describe(event.executionArn());
+        if (current.isEmpty()) {
+            return Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.EXECUTION_GONE));
         }
+        ExecutionSnapshot snapshot = current.get();
+        RedriveStatus redriveStatus = event.redriveStatus() != RedriveStatus.UNKNOWN
+                ? event.redriveStatus() : snapshot.redriveStatus();
+        if (snapshot.movedPast(event) || redriveStatus == RedriveStatus.REDRIVE_IN_PROGRESS) {
+            return Outcome.of(Kind.ALREADY_RETRIED, classification, decision);
+        }
+        Optional<String> startTarget = snapshot.startTarget(event.baseStateMachineArn());
+        if (startTarget.isEmpty()) {
+            LOG.warn("retry refused: the execution's alias or version belongs to another state machine",
+                    "executionArn", event.executionArn());
+            return Outcome.of(Kind.SKIPPED, classification, decision.skipped(SkipReason.TARGET_REFUSED));
+        }
+        String target = startTarget.get();
+        String input = snapshot.input();
+        boolean redrivable = redriveStatus == RedriveStatus.REDRIVABLE;
         RetryRoute route = RetryRoute.choose(mode, redrivable, () -> stepFunctions.failurePoint(event.executionArn()));
         RetryRequest request = new RetryRequest(event, decision, route, target, input == null ? "{}" : input);
         Attempted attempted = decision.action() == Action.RETRY_LATER ? retryLater(request) : retryNow(request);
@@ -242,35 +253,25 @@ public final class RemediationService {
         return new Attempted(started == RetryResult.DONE ? Kind.RETRY_STARTED : Kind.ALREADY_RETRIED, request.route());
     }
 
-    /** A Standard execution named {@code name} already retries this failure (Express executions cannot be described). */
+    /** An execution named {@code name} already retries this failure. */
     private boolean restartExists(FailureEvent event, String name) {
-        return event.describable() && stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent();
+        return stepFunctions.describe(RetryNames.siblingExecutionArn(event, name)).isPresent();
     }
 
     private Attempted retryLater(RetryRequest request) {
         FailureEvent event = request.event();
-        Map<String, Object> target = new LinkedHashMap<>();
-        String targetArn;
-        String name = RetryNames.retryExecutionName(event, request.decision().attempt() + 1);
+        int retry = request.decision().attempt() + 1;
+        Instant at = clock.instant().plus(request.decision().delay());
+        RetryResult scheduled;
         if (request.route().way() == RetryRoute.Way.REDRIVE) {
-            targetArn = RetryScheduler.REDRIVE_TARGET;
-            target.put("ExecutionArn", event.executionArn());
-            target.put("ClientToken", RetryNames.redriveClientToken(event));
+            scheduled = scheduler.scheduleRedrive(event, retry, at);
         } else {
             // The schedule is deleted once it has run, so its name alone cannot stop a late duplicate.
-            if (restartExists(event, name)) {
+            if (restartExists(event, RetryNames.retryExecutionName(event, retry))) {
                 return new Attempted(Kind.ALREADY_RETRIED, request.route());
             }
-            targetArn = RetryScheduler.START_TARGET;
-            target.put("StateMachineArn", request.target());
-            target.put("Name", name);
-            target.put("Input", request.input());
+            scheduled = scheduler.scheduleStart(event, retry, request.target(), request.input(), at);
         }
-        Duration delay = request.decision().delay();
-        String description = "StepConnect retry " + (request.decision().attempt() + 1) + " of "
-                + event.stateMachineName();
-        RetryResult scheduled = scheduler.schedule(RetryNames.scheduleName(event), clock.instant().plus(delay),
-                targetArn, Json.write(target), description);
         return switch (scheduled) {
             case DONE -> new Attempted(Kind.RETRY_SCHEDULED, request.route());
             case ALREADY_DONE -> new Attempted(Kind.ALREADY_RETRIED, request.route());

@@ -1,9 +1,12 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.json.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ActionAfterCompletion;
 import software.amazon.awssdk.services.scheduler.model.ConflictException;
@@ -56,7 +59,53 @@ public class RetryScheduler {
         return count;
     }
 
+    /**
+     * The delayed redrive of {@code failure} as retry number {@code retry}: RedriveExecution with the
+     * failure's deterministic clientToken, under the failure's deterministic schedule name.
+     */
+    public RetryResult scheduleRedrive(FailureEvent failure, int retry, Instant at) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("ExecutionArn", failure.executionArn());
+        target.put("ClientToken", RetryNames.redriveClientToken(failure));
+        return schedule(RetryNames.scheduleName(failure), at, REDRIVE_TARGET, Json.write(target), description(failure, retry));
+    }
+
+    /**
+     * The delayed new execution retrying {@code failure} as retry number {@code retry}: StartExecution of
+     * {@code stateMachineArn} (the state machine, or its alias or version) under the deterministic execution
+     * name {@link RetryNames#retryExecutionName} with {@code input}, under the failure's deterministic schedule name.
+     */
+    public RetryResult scheduleStart(FailureEvent failure, int retry, String stateMachineArn, String input, Instant at) {
+        return scheduleStart(failure, retry, stateMachineArn, input, at, true);
+    }
+
+    /**
+     * {@link #scheduleStart(FailureEvent, int, String, String, Instant)} for a state machine whose
+     * StartExecution is not idempotent ({@code idempotent} false: an Express one): the scheduler then makes one
+     * attempt, since repeating a call whose answer it lost could start the execution twice; a failed call goes
+     * to the dead-letter queue.
+     */
+    public RetryResult scheduleStart(FailureEvent failure, int retry, String stateMachineArn, String input, Instant at,
+                                     boolean idempotent) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("StateMachineArn", stateMachineArn);
+        target.put("Name", RetryNames.retryExecutionName(failure, retry));
+        target.put("Input", input);
+        return schedule(RetryNames.scheduleName(failure), at, START_TARGET, Json.write(target), description(failure, retry),
+                idempotent ? TARGET_RETRY_ATTEMPTS : 0);
+    }
+
+    private static String description(FailureEvent failure, int retry) {
+        return "StepConnect retry " + retry + " of " + failure.stateMachineName();
+    }
+
     public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description) {
+        return schedule(name, at, targetArn, inputJson, description, TARGET_RETRY_ATTEMPTS);
+    }
+
+    /** @param targetRetries how often the scheduler repeats a failed target call (0-185) */
+    public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description,
+                                int targetRetries) {
         try {
             scheduler.createSchedule(r -> r.name(name)
                     .groupName(group)
@@ -67,7 +116,7 @@ public class RetryScheduler {
                     .description(description)
                     .target(t -> {
                         t.arn(targetArn).roleArn(roleArn).input(inputJson)
-                                .retryPolicy(p -> p.maximumRetryAttempts(TARGET_RETRY_ATTEMPTS)
+                                .retryPolicy(p -> p.maximumRetryAttempts(targetRetries)
                                         .maximumEventAgeInSeconds(TARGET_MAX_EVENT_AGE_SECONDS));
                         if (deadLetterArn != null) {
                             // A retry whose redrive/start call still fails is kept there, not dropped silently.

@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.GetExecutionHistoryResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.DescribeStateMachineResponse;
+import software.amazon.awssdk.services.sfn.model.LogDestination;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionNotRedrivableException;
@@ -54,6 +58,40 @@ public class StepFunctionsGateway {
                     "stateMachineArn", stateMachineArn);
             return Map.of();
         }
+    }
+
+    /**
+     * The names of the CloudWatch Logs log groups a state machine logs to (DescribeStateMachine's
+     * {@code loggingConfiguration.destinations}, whose ARNs are {@code arn:...:log-group:<name>:*}); empty when
+     * the state machine does not exist. Needs {@code states:DescribeStateMachine}.
+     */
+    public Optional<Set<String>> logGroups(String stateMachineArn) {
+        DescribeStateMachineResponse machine;
+        try {
+            machine = sfn.describeStateMachine(r -> r.stateMachineArn(stateMachineArn));
+        } catch (StateMachineDoesNotExistException e) {
+            return Optional.empty();
+        }
+        Set<String> names = new HashSet<>();
+        if (machine.loggingConfiguration() != null) {
+            for (LogDestination destination : machine.loggingConfiguration().destinations()) {
+                if (destination.cloudWatchLogsLogGroup() != null && destination.cloudWatchLogsLogGroup().logGroupArn() != null) {
+                    names.add(logGroupName(destination.cloudWatchLogsLogGroup().logGroupArn()));
+                }
+            }
+        }
+        return Optional.of(names);
+    }
+
+    /** {@code arn:aws:logs:<region>:<account>:log-group:<name>[:*]} → {@code <name>} (log group names hold no ':'). */
+    static String logGroupName(String logGroupArn) {
+        int start = logGroupArn.indexOf(":log-group:");
+        if (start < 0) {
+            return logGroupArn;
+        }
+        String rest = logGroupArn.substring(start + ":log-group:".length());
+        int colon = rest.indexOf(':');
+        return colon < 0 ? rest : rest.substring(0, colon);
     }
 
     public Optional<ExecutionSnapshot> describe(String executionArn) {

@@ -35,7 +35,8 @@ final class SweepDryRun {
         }
 
         @Override
-        public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description) {
+        public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description,
+                                    int targetRetries) {
             return RetryResult.DONE;
         }
     }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionRedriveFilter;
 import software.amazon.awssdk.services.sfn.model.ListExecutionsResponse;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
+import software.amazon.awssdk.services.sfn.model.StateMachineTypeNotSupportedException;
 import software.amazon.awssdk.services.sfn.model.StateMachineType;
 
 /**
@@ -62,8 +63,20 @@ public class SweepExecutions {
     }
 
     /**
+     * The state machine is not a Standard one: ListExecutions answers {@code StateMachineTypeNotSupported}
+     * for Express state machines (their executions are not listed; API reference, ListExecutions).
+     */
+    public static final class NotStandardException extends RuntimeException {
+        NotStandardException(String stateMachineArn) {
+            super("not a Standard state machine: " + stateMachineArn);
+        }
+    }
+
+    /**
      * Pages of ListExecutions for one status and redrive filter, newest start first, fetched only as the
      * caller asks for the next page. Callers filter again: not every endpoint honours {@code redriveFilter}.
+     *
+     * @throws NotStandardException (from the iterator) when the state machine is an Express one
      */
     public Iterator<List<ListedExecution>> pages(String stateMachineArn, String status, ExecutionRedriveFilter redriveFilter) {
         Iterator<ListExecutionsResponse> responses = sfn.listExecutionsPaginator(r -> r.stateMachineArn(stateMachineArn)
@@ -71,13 +84,23 @@ public class SweepExecutions {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return responses.hasNext();
+                try {
+                    return responses.hasNext();
+                } catch (StateMachineTypeNotSupportedException e) {
+                    throw new NotStandardException(stateMachineArn);
+                }
             }
 
             @Override
             public List<ListedExecution> next() {
                 List<ListedExecution> page = new ArrayList<>();
-                for (ExecutionListItem item : responses.next().executions()) {
+                ListExecutionsResponse response;
+                try {
+                    response = responses.next();
+                } catch (StateMachineTypeNotSupportedException e) {
+                    throw new NotStandardException(stateMachineArn);
+                }
+                for (ExecutionListItem item : response.executions()) {
                     page.add(new ListedExecution(item.executionArn(), item.stateMachineArn() != null
                             ? item.stateMachineArn() : stateMachineArn, item.name(), item.statusAsString(),
                             item.startDate(), item.stopDate(), item.redriveCount() == null ? 0 : item.redriveCount()));

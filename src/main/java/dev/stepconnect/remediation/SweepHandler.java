@@ -38,9 +38,9 @@ public final class SweepHandler implements RequestStreamHandler {
     private static final Duration DEADLINE_RESERVE = Duration.ofSeconds(75);
     /** Longest run even when the function's timeout is longer. */
     private static final Duration LONGEST_RUN = Duration.ofMinutes(14);
-    private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = new AwsClients.ClientTimeouts(
-            Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
-    private static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
+    /** Each call (SDK retries included) gets at most 15 s, as on the event path. */
+    private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = RemediationHandler.CALL_TIMEOUTS;
+    private static final Duration TAG_CACHE_TTL = RemediationHandler.TAG_CACHE_TTL;
 
     private final SweepService service;
     private final SweepSettings sweepSettings;
@@ -67,17 +67,15 @@ public final class SweepHandler implements RequestStreamHandler {
                  Clock clock, DoubleSupplier random, Duration deadlineReserve) {
         TagCache tags = new TagCache(new StepFunctionsGateway(sfn)::tags, TAG_CACHE_TTL, clock);
         Metrics metrics = new Metrics(settings.metricsNamespace(), clock);
-        RemediationService live = new RemediationService(settings, new RetryPolicy(settings, random),
-                new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock), tags,
-                new StepFunctionsGateway(sfn), new RetryScheduler(scheduler, settings.scheduleGroup(),
-                settings.schedulerRoleArn(), settings.scheduleDeadLetterArn()),
-                new SweepDryRun.NoAlarms(settings.metricsNamespace(), clock), new RemediationMetrics(metrics), clock);
+        RemediationService live = RemediationService.of(settings, random, tags, new StepFunctionsGateway(sfn),
+                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
+                        settings.scheduleDeadLetterArn()),
+                new SweepDryRun.NoAlarms(settings.metricsNamespace(), clock), metrics, clock);
         // A dry run decides with a budget of its own (full at the start of the run) and writes nothing.
-        java.util.function.Supplier<RemediationService> dryRun = () -> new RemediationService(settings,
-                new RetryPolicy(settings, random), new RetryBudget(settings.retryBudget(), settings.retryBudgetWindow(), clock),
-                tags, new SweepDryRun.StepFunctions(sfn), new SweepDryRun.Scheduler(scheduler, settings.scheduleGroup(),
-                settings.schedulerRoleArn()), new SweepDryRun.NoAlarms(settings.metricsNamespace(), clock),
-                new RemediationMetrics(metrics), clock);
+        java.util.function.Supplier<RemediationService> dryRun = () -> RemediationService.of(settings, random, tags,
+                new SweepDryRun.StepFunctions(sfn), new SweepDryRun.Scheduler(scheduler, settings.scheduleGroup(),
+                        settings.schedulerRoleArn()),
+                new SweepDryRun.NoAlarms(settings.metricsNamespace(), clock), metrics, clock);
         this.service = new SweepService(settings, sweepSettings, new SweepExecutions(sfn, scheduler, settings.scheduleGroup()),
                 tags, live, dryRun, metrics, clock);
         this.sweepSettings = sweepSettings;
@@ -91,7 +89,8 @@ public final class SweepHandler implements RequestStreamHandler {
         try {
             payload = Json.parseObject(input);
         } catch (JsonException e) {
-            throw rejected(new InvalidSweepFilterException("the payload must be a JSON object (" + e.getMessage() + ")"));
+            // The parser's message may quote the payload: say only what is wrong.
+            throw rejected(new InvalidSweepFilterException("the payload must be a JSON object"));
         }
         SweepFilter filter;
         try {
@@ -103,7 +102,13 @@ public final class SweepHandler implements RequestStreamHandler {
         }
         Deadline deadline = context == null ? Deadline.in(LONGEST_RUN, clock)
                 : Deadline.forInvocation(context, deadlineReserve, LONGEST_RUN, clock);
-        SweepReport report = service.run(filter, deadline);
+        SweepReport report;
+        try {
+            report = service.run(filter, deadline);
+        } catch (InvalidSweepFilterException e) {
+            // Only what AWS alone can tell (an Express state machine), found before anything was retried.
+            throw rejected(e);
+        }
         int failed = report.count(SweepReport.Result.FAILED);
         if (filter.scheduled() && failed > 0) {
             throw new SweepFailedException(failed + " failure(s) or state machine(s) could not be decided because an"

@@ -1,5 +1,6 @@
 package dev.stepconnect.remediation;
 
+import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.lambda.Deadline;
 import dev.stepconnect.log.Log;
@@ -51,7 +52,9 @@ final class SweepService {
     private static final int MAX_REMEMBERED = 20_000;
     private static final int MAX_PENDING_READ = 1000;
     private static final Set<SkipReason> FINAL_SKIPS = Set.of(SkipReason.NOT_RETRYABLE, SkipReason.ABORTED,
-            SkipReason.ATTEMPTS_EXHAUSTED, SkipReason.MAP_RUN_CHILD, SkipReason.EXECUTION_GONE);
+            SkipReason.ATTEMPTS_EXHAUSTED, SkipReason.MAP_RUN_CHILD, SkipReason.EXECUTION_GONE,
+            // AWS's record names a foreign alias or version: it will not change, and it must not eat every run's bound.
+            SkipReason.TARGET_REFUSED);
     static final String EXECUTIONS_FOUND = "SweepExecutionsFound";
     static final String RETRIES = "SweepRetries";
     static final String SKIPPED = "SweepSkipped";
@@ -65,6 +68,7 @@ final class SweepService {
     private final FailureClassifier classifier;
     private final RetryPolicy policy;
     private final Metrics metrics;
+    private final RemediationMetrics retryMetrics;
     private final Clock clock;
     /** dedupeKey -> result label of failures decided for good (retried, or skipped for a lasting reason). */
     private final Map<String, String> decided = new LruMap<>(MAX_REMEMBERED);
@@ -83,6 +87,7 @@ final class SweepService {
         // Only its skip rules are used here (no delay is computed from it): the jitter source does not matter.
         this.policy = new RetryPolicy(remediation, () -> 0.0);
         this.metrics = metrics;
+        this.retryMetrics = new RemediationMetrics(metrics);
         this.clock = clock;
     }
 
@@ -129,8 +134,7 @@ final class SweepService {
     }
 
     private static String errorCode(SdkException e) {
-        return e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-                ? aws.awsErrorDetails().errorCode() : "unknown";
+        return e instanceof AwsServiceException aws ? AwsErrors.code(aws) : AwsErrors.UNKNOWN;
     }
 
     /** The state of one run. */
@@ -163,6 +167,14 @@ final class SweepService {
                         break;
                     }
                 }
+            } catch (SweepExecutions.NotStandardException e) {
+                // Express state machines have no executions to list; their failures come through their logs.
+                if (!filter.scheduled()) {
+                    throw new InvalidSweepFilterException("stateMachineArn", "names an Express state machine: the sweep"
+                            + " covers Standard workflows only (Express failures are handled from their CloudWatch Logs)");
+                }
+                LOG.info("not a Standard state machine; skipped", "stateMachineArn", machineArn);
+                return;
             } catch (SdkException e) {
                 // A state machine whose executions cannot be listed (deleted, AccessDenied) must not stop the others.
                 LOG.warn("could not list the state machine's executions; skipped in this run", "stateMachineArn",
@@ -369,11 +381,14 @@ final class SweepService {
         int found;
         int failed;
         final Map<String, Integer> skipped = new LinkedHashMap<>();
-        final Map<String, int[]> retriesByClass = new LinkedHashMap<>();
+        /** Retries started [0] and scheduled [1] per error class and way (redrive / restart). */
+        final Map<Map.Entry<String, RetryRoute.Way>, int[]> retriesByClass = new LinkedHashMap<>();
 
         void retried(Outcome outcome) {
             String errorClass = outcome.classification().errorClass().dimension();
-            int[] counts = retriesByClass.computeIfAbsent(errorClass, k -> new int[2]);
+            RetryRoute.Way way = outcome.route() == null ? null : outcome.route().way();
+            int[] counts = retriesByClass.computeIfAbsent(new java.util.AbstractMap.SimpleImmutableEntry<>(errorClass, way),
+                    k -> new int[2]);
             counts[outcome.kind() == Outcome.Kind.RETRY_STARTED ? 0 : 1]++;
         }
 
@@ -388,20 +403,10 @@ final class SweepService {
                 dimensions.put(RemediationMetrics.REASON, reason);
                 metrics.emit(dimensions, new Metric(SKIPPED, count, "Count"));
             });
-            // The event path's retry metrics, so dashboards and alarms over them see the sweep's retries too.
-            retriesByClass.forEach((errorClass, counts) -> {
-                Map<String, String> dimensions = new LinkedHashMap<>();
-                dimensions.put(RemediationMetrics.STATE_MACHINE, name);
-                dimensions.put(RemediationMetrics.ERROR_CLASS, errorClass);
-                List<Metric> values = new ArrayList<>();
-                if (counts[0] > 0) {
-                    values.add(new Metric(RemediationMetrics.RETRIES_STARTED, counts[0], "Count"));
-                }
-                if (counts[1] > 0) {
-                    values.add(new Metric(RemediationMetrics.RETRIES_SCHEDULED, counts[1], "Count"));
-                }
-                metrics.emit(dimensions, values);
-            });
+            // The event path's retry metrics (with their Mode and WorkflowType sets), so dashboards and alarms
+            // over them see the sweep's retries too.
+            retriesByClass.forEach((classAndWay, counts) -> retryMetrics.retries(name, WorkflowType.STANDARD,
+                    classAndWay.getKey(), classAndWay.getValue(), counts[0], counts[1]));
         }
     }
 }

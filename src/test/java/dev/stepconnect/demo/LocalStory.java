@@ -350,7 +350,10 @@ public final class LocalStory {
              S3Client s3 = client(S3Client.builder().forcePathStyle(true))) {
             logs.createLogGroup(r -> r.logGroupName(logGroup));
             s3.createBucket(r -> r.bucket(bucket));
+            String logGroupArn = logs.describeLogGroups(r -> r.logGroupNamePrefix(logGroup)).logGroups().get(0).arn();
             String machineArn = sfn.createStateMachine(r -> r.name(machineName).type("EXPRESS")
+                    .loggingConfiguration(l -> l.level("ALL").includeExecutionData(true)
+                            .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(logGroupArn))))
                     .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}")
                     .roleArn("arn:aws:iam::123456789012:role/stepconnect-demo")
                     .tags(software.amazon.awssdk.services.sfn.model.Tag.builder().key("stepconnect:auto-retry")

@@ -70,7 +70,8 @@ class ExpressRemediationTest {
                 new AlarmManager(fixture.cloudWatch.clients().cloudWatch(), settings.metricsNamespace(),
                         settings.alarmTopicArn(), clock),
                 clock, () -> 0.5, Duration.ofSeconds(1),
-                new ExpressWiring(new ExecutionLogSearch(logs), withLedger ? new RetryLedger(s3, bucket, clock) : null));
+                new ExpressWiring(new ExecutionLogSearch(logs), withLedger ? new RetryLedger(s3, bucket, clock) : null,
+                        new StepFunctionsGateway(fixture.sfnStub.clients().withTimeouts(RemediationHandler.EXPRESS_START_TIMEOUTS).sfn())));
     }
 
     /** Immediate retries (base delay 0), max 3 attempts, budget 20. */
@@ -331,6 +332,134 @@ class ExpressRemediationTest {
     }
 
     @Test
+    void anExpressFailureIsNeverDescribedOrRedrivenWhateverItsRetryModeAndCountsUnderModeRestart() {
+        String machine = expressMachine(Map.of(StateMachineSettings.AUTO_RETRY_TAG, "true",
+                StateMachineSettings.RETRY_MODE_TAG, "redrive"));
+        String execution = ExpressLogs.executionArn(machine, "order-21");
+
+        List<String> lines;
+        JsonObject response;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            response = invoke(immediate(), payload(execution, List.of(
+                    event(1, ExpressLogs.started(execution, "{\"order\":21}", false)),
+                    event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null)))));
+            lines = output.lines();
+        }
+
+        assertThat(outcomes(response)).isEqualTo(Map.of("RETRY_STARTED", 1));
+        // Trust path (#10 §4): only CloudWatch Logs' record; no DescribeExecution, history or redrive of an Express run.
+        assertThat(fixture.sfnStub.requests("DescribeExecution")).isEmpty();
+        assertThat(fixture.sfnStub.requests("GetExecutionHistory")).isEmpty();
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).isEmpty();
+        assertThat(startRequests()).hasSize(1);
+        String name = machineName(machine);
+        assertThat(sum(emf(lines), "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "Throttling",
+                "Mode", "restart"))).isEqualTo(1.0);
+        assertThat(sum(emf(lines), "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "Throttling",
+                "Mode", "redrive"))).isZero();
+        // The log line's retryMode is the tag as read (docs), retryWay what was done.
+        JsonObject handled = RemediationFixture.logs(lines, "failure handled").get(0);
+        assertThat(handled.raw("retryMode")).isEqualTo("redrive");
+        assertThat(handled.raw("retryWay")).isEqualTo("restart");
+    }
+
+    @Test
+    void aDelayedRetryDeliveredToTwoContainersIsScheduledOnce() {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-22");
+        RemediationSettings settings = RemediationFixture.settings(3, 60, RemediationFixture.SCHEDULER_ROLE, fixture.group, 20, false);
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":22}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+
+        JsonObject first = invoke(handler(settings, true), payload);
+        JsonObject second = invoke(handler(settings, true), payload);
+
+        assertThat(outcomes(first)).isEqualTo(Map.of("RETRY_SCHEDULED", 1));
+        assertThat(outcomes(second)).isEqualTo(Map.of("ALREADY_RETRIED", 1));
+        assertThat(fixture.schedules()).hasSize(1);
+        assertThat(startRequests()).isEmpty();
+    }
+
+    @Test
+    void aRecordInALogGroupItsStateMachineDoesNotLogToStartsNothing() {
+        // Another team's opted-in Express state machine, logging to its own group.
+        String otherGroup = "/aws/vendedlogs/states/" + AwsEmulator.uniqueName("team-b");
+        logs.createLogGroup(r -> r.logGroupName(otherGroup));
+        String otherGroupArn = logs.describeLogGroups(r -> r.logGroupNamePrefix(otherGroup)).logGroups().get(0).arn();
+        String victim = fixture.emulatorSfn.createStateMachine(r -> r.name(AwsEmulator.uniqueName("team-b-express"))
+                .type(StateMachineType.EXPRESS).definition(RemediationFixture.FAILING_DEFINITION)
+                .roleArn("arn:aws:iam::123456789012:role/stepconnect-test")
+                .loggingConfiguration(l -> l.level(LogLevel.ALL).includeExecutionData(true)
+                        .destinations(d -> d.cloudWatchLogsLogGroup(g -> g.logGroupArn(otherGroupArn))))
+                .tags(Tag.builder().key(StateMachineSettings.AUTO_RETRY_TAG).value("true").build())).stateMachineArn();
+        // And an opted-in Standard one, named through an "express" execution ARN.
+        String standard = fixture.createOptedInStateMachine();
+        String forgedExpress = ExpressLogs.executionArn(victim, "forged-1");
+        String forgedStandard = ExpressLogs.executionArn(standard, "forged-2");
+        // Written into this test's log group (a team that may write its own logs), delivered by CloudWatch Logs from it.
+        String payload = payload(forgedExpress, List.of(
+                event(1, ExpressLogs.started(forgedExpress, "{\"chosen\":\"by-sender\"}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", forgedExpress, THROTTLED, null)),
+                event(3, ExpressLogs.started(forgedStandard, "{\"chosen\":\"by-sender\"}", false)),
+                event(4, ExpressLogs.failed("ExecutionFailed", forgedStandard, THROTTLED, null))));
+
+        JsonObject response = invoke(immediate(), payload);
+
+        assertThat(outcomes(response)).isEqualTo(Map.of("SKIPPED", 2));
+        assertThat(startRequests()).isEmpty();
+        assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+    }
+
+    @Test
+    void aStateMachineThatCannotBeDescribedFailsTheInvocationWithoutAClaimAndTheRedeliveryRetriesOnce() {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-23");
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":23}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+        fixture.sfnStub.fail("DescribeStateMachine", 500, "ServiceUnavailable", "try again");
+
+        assertThatThrownBy(() -> invoke(immediate(), payload))
+                .isInstanceOf(RemediationFailedException.class).hasMessageContaining("ServiceUnavailable");
+        assertThat(startRequests()).isEmpty();
+        assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+
+        fixture.sfnStub.reset();
+        fixture.sfnStub.proxyUnmatchedTo(AwsEmulator.endpoint());
+        RemediationHandler container = immediate();
+        assertThat(outcomes(invoke(container, payload))).isEqualTo(Map.of("RETRY_STARTED", 1));
+        assertThat(outcomes(invoke(immediate(), payload))).isEqualTo(Map.of("ALREADY_RETRIED", 1));
+        assertThat(startRequests()).hasSize(1);
+    }
+
+    @Test
+    void aStartWhoseOutcomeIsUnknownIsNeitherRepeatedByTheSdkNorByTheRedelivery() {
+        String machine = optedIn();
+        String execution = ExpressLogs.executionArn(machine, "order-24");
+        String payload = payload(execution, List.of(
+                event(1, ExpressLogs.started(execution, "{\"order\":24}", false)),
+                event(2, ExpressLogs.failed("ExecutionFailed", execution, THROTTLED, null))));
+        // A 500 may come after Step Functions started the execution: Express StartExecution is not idempotent.
+        fixture.sfnStub.fail("StartExecution", 500, "InternalServerError", "internal error");
+
+        List<String> lines;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            assertThatThrownBy(() -> invoke(immediate(), payload)).isInstanceOf(RemediationFailedException.class);
+            lines = output.lines();
+        }
+
+        assertThat(startRequests()).hasSize(1);
+        // The claim stays: Lambda's redelivery must not start a second execution.
+        assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).hasSize(1);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"retryOutcome\":\"unknown\"").contains(execution));
+        fixture.sfnStub.reset();
+        fixture.sfnStub.proxyUnmatchedTo(AwsEmulator.endpoint());
+        assertThat(outcomes(invoke(immediate(), payload))).isEqualTo(Map.of("ALREADY_RETRIED", 1));
+        assertThat(startRequests()).isEmpty();
+    }
+
+    @Test
     void aDelayedRetryIsAScheduleThatStartsANewExecutionWithTheInput() {
         String machine = optedIn();
         String execution = ExpressLogs.executionArn(machine, "order-13");
@@ -350,6 +479,8 @@ class ExpressRemediationTest {
         assertThat(target.string("StateMachineArn")).contains(machine);
         assertThat(target.requiredString("Name")).startsWith("order-13--retry2-");
         assertThat(Json.parseObject(target.requiredString("Input")).asMap()).isEqualTo(Map.of("order", 13));
+        // Express StartExecution is not idempotent: the scheduler must not repeat a call whose answer it lost.
+        assertThat(schedule.target().retryPolicy().maximumRetryAttempts()).isZero();
     }
 
     @Test

@@ -441,6 +441,103 @@ class SweepIntegrationTest {
         });
     }
 
+    @Test
+    void aSweepRetryOfACatchFailFailureStartsANewExecutionAndCountsItUnderModeRestart() {
+        String machine = fixture.createOptedInStateMachine();
+        Instant now = Instant.now();
+        String caught = execution(machine, "caught");
+        listExecutions("NOT_REDRIVEN", null, List.of(item(caught, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)), 0)), null);
+        listExecutions("REDRIVEN", null, List.of(), null);
+        describe(caught, machine, "States.Http.StatusCode.503", "unavailable", 0);
+        // AWS's record: redrivable, but it ended in a Fail state (Catch -> Fail): a redrive would call nothing.
+        fixture.sfnStub.succeed("GetExecutionHistory", RemediationFixture.FAIL_STATE_HISTORY);
+
+        JsonObject report;
+        List<String> lines;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            report = run(sweep(immediate(20), 500), onDemand(machine, ",\"statuses\":[\"FAILED\"]"));
+            lines = output.lines();
+        }
+
+        assertThat(outcome(report, "retried")).isEqualTo(1);
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).isEmpty();
+        assertThat(fixture.sfnStub.requests("GetExecutionHistory")).hasSize(1);
+        List<ExecutionListItem> restarts = fixture.retryExecutions(machine);
+        assertThat(restarts).singleElement().satisfies(r -> assertThat(r.name()).startsWith("caught--retry2-"));
+        String name = machineName(machine);
+        List<JsonObject> metrics = emf(lines);
+        // The event path's retry metrics, with the Mode dimension set issue #11 added: a sweep retry counts too.
+        assertThat(sum(metrics, "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "ServiceError",
+                "Mode", "restart"))).isEqualTo(1.0);
+        assertThat(sum(metrics, "RetriesStarted", Map.of("StateMachine", name, "ErrorClass", "ServiceError"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void anOnDemandRunForAnExpressStateMachineIsRefusedNamingTheField() {
+        String machine = "arn:aws:states:us-east-1:123456789012:stateMachine:" + AwsEmulator.uniqueName("express");
+        fixture.sfnStub.fail("ListExecutions", 400, "StateMachineTypeNotSupported",
+                "This operation is not supported by this type of state machine");
+
+        assertThatThrownBy(() -> run(sweep(immediate(20), 500), onDemand(machine, "")))
+                .isInstanceOf(InvalidSweepFilterException.class)
+                .hasMessageContaining("'stateMachineArn'").hasMessageContaining("Express");
+        assertThat(fixture.sfnStub.requests("DescribeExecution")).isEmpty();
+        assertThat(fixture.sfnStub.requests("StartExecution")).isEmpty();
+    }
+
+    @Test
+    void aScheduledRunIgnoresExpressStateMachinesAndDoesNotFailOnThem() {
+        String standard = fixture.createOptedInStateMachine();
+        String express = "arn:aws:states:us-east-1:123456789012:stateMachine:" + AwsEmulator.uniqueName("express");
+        String untyped = "arn:aws:states:us-east-1:123456789012:stateMachine:" + AwsEmulator.uniqueName("untyped");
+        List<Map<String, Object>> items = new ArrayList<>();
+        items.add(Map.of("stateMachineArn", standard, "name", machineName(standard), "type", "STANDARD", "creationDate", 1764050000.0));
+        items.add(Map.of("stateMachineArn", express, "name", machineName(express), "type", "EXPRESS", "creationDate", 1764050000.0));
+        // An endpoint that leaves the type out: ListExecutions then tells (StateMachineTypeNotSupported).
+        items.add(Map.of("stateMachineArn", untyped, "name", machineName(untyped), "creationDate", 1764050000.0));
+        fixture.sfnStub.succeed("ListStateMachines", Json.write(Map.of("stateMachines", items)));
+        fixture.sfnStub.succeed("ListTagsForResource", "{\"tags\":[{\"key\":\"stepconnect:auto-retry\",\"value\":\"true\"}]}");
+        fixture.sfnStub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.ListExecutions"))
+                .withRequestBody(matchingJsonPath("$.stateMachineArn", equalTo(untyped)))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                        .withBody("{\"__type\":\"StateMachineTypeNotSupported\",\"message\":\"not supported\"}")));
+
+        JsonObject report = run(sweep(immediate(20), 500), "{\"sweep\":\"scheduled\"}");
+
+        assertThat(outcome(report, "failed")).isZero();
+        assertThat(bodies("ListExecutions")).noneMatch(body -> body.contains(express));
+        assertThat(bodies("ListExecutions")).anyMatch(body -> body.contains(standard));
+    }
+
+    @Test
+    void aFailureWhoseAliasBelongsToAnotherStateMachineIsRefusedOnceAndNotReExaminedByTheNextRun() {
+        String machine = fixture.createOptedInStateMachine();
+        Instant now = Instant.now();
+        String failed = execution(machine, "foreign-alias");
+        listExecutions("NOT_REDRIVEN", null, List.of(item(failed, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)), 0)), null);
+        listExecutions("REDRIVEN", null, List.of(), null);
+        describe(failed, machine, "States.Http.StatusCode.503", "unavailable", 0,
+                Map.of("stateMachineAliasArn", "arn:aws:states:us-east-1:123456789012:stateMachine:team-b:live"));
+        SweepHandler handler = sweep(immediate(20), 500);
+
+        JsonObject first = run(handler, onDemand(machine, ""));
+        int describedAfterFirst = describesOf(failed);
+        JsonObject second = run(handler, onDemand(machine, ""));
+
+        assertThat(first.requiredObject("outcomes").requiredObject("skippedByReason").number("TargetRefused")).contains(1L);
+        assertThat(second.requiredObject("outcomes").requiredObject("skippedByReason").number("TargetRefused")).contains(1L);
+        // AWS's record does not change: the second run settles it from memory, without spending its bound.
+        assertThat(second.number("examined")).contains(0L);
+        assertThat(describesOf(failed)).isEqualTo(describedAfterFirst);
+        assertThat(fixture.sfnStub.requests("StartExecution")).isEmpty();
+        assertThat(fixture.sfnStub.requests("RedriveExecution")).isEmpty();
+    }
+
+    private int describesOf(String executionArn) {
+        return (int) bodies("DescribeExecution").stream().filter(b -> b.contains("\"" + executionArn + "\"")).count();
+    }
+
     private static String execution(String machine, String name) {
         return machine.replace(":stateMachine:", ":execution:") + ":" + name;
     }
@@ -473,6 +570,11 @@ class SweepIntegrationTest {
     }
 
     private void describe(String arn, String machine, String error, String cause, int redriveCount) {
+        describe(arn, machine, error, cause, redriveCount, Map.of());
+    }
+
+    private void describe(String arn, String machine, String error, String cause, int redriveCount,
+                          Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("executionArn", arn);
         body.put("stateMachineArn", machine);
@@ -486,6 +588,7 @@ class SweepIntegrationTest {
         body.put("cause", cause);
         body.put("redriveCount", redriveCount);
         body.put("redriveStatus", "REDRIVABLE");
+        body.putAll(extra);
         fixture.sfnStub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.DescribeExecution"))
                 .withRequestBody(matchingJsonPath("$.executionArn", equalTo(arn)))
