@@ -122,7 +122,20 @@ public final class GuardianService {
     }
 
     private List<GuardianOutcome> onSecret(String secretId, Trigger trigger, Deadline deadline) {
-        Optional<SourceSecret> found = secrets.describe(secretId);
+        Optional<SourceSecret> found;
+        try {
+            found = secrets.describe(secretId);
+        } catch (AwsServiceException e) {
+            if (!"AccessDeniedException".equals(AwsErrors.code(e))) {
+                throw e;
+            }
+            // The function may read only secrets tagged stepconnect:credentials=true (an aws:ResourceTag
+            // condition), and CloudTrail reports changes of every secret in the account.
+            LOG.info("secret is not readable by the guardian (not opted in with stepconnect:credentials=true); ignored",
+                    "secretId", secretId, "trigger", trigger.name());
+            metrics.ignored("not-opted-in");
+            return List.of();
+        }
         if (found.isEmpty()) {
             LOG.warn("source secret not found; nothing to do", "secretId", secretId, "trigger", trigger.name());
             return List.of();
