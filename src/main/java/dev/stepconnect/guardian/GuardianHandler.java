@@ -80,7 +80,7 @@ public final class GuardianHandler implements RequestStreamHandler {
         };
         SecretsManagerClient secrets = clients.secretsManager();
         EventBridgeClient events = clients.eventBridge();
-        GuardianPriming.register(secrets, events);
+        GuardianPriming.register(secrets, events, sfn);
         return new GuardianService(new SecretsGateway(secrets), new ConnectionGateway(events, POLL_INTERVAL), probe,
                 metrics, settings, clock);
     }

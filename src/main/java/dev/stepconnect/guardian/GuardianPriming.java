@@ -6,6 +6,7 @@ import dev.stepconnect.lambda.DryRun;
 import dev.stepconnect.lambda.Priming;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * SnapStart priming of ConnectionGuardianFunction: parses each kind of event, runs the decision table
@@ -25,11 +26,12 @@ final class GuardianPriming {
     private GuardianPriming() {
     }
 
-    static void register(SecretsManagerClient secrets, EventBridgeClient events) {
-        Priming.register("ConnectionGuardianFunction", () -> prime(secrets, events));
+    /** {@code sfn} is null unless the test mode uses Step Functions TestState. */
+    static void register(SecretsManagerClient secrets, EventBridgeClient events, SfnClient sfn) {
+        Priming.register("ConnectionGuardianFunction", () -> prime(secrets, events, sfn));
     }
 
-    static void prime(SecretsManagerClient secrets, EventBridgeClient events) {
+    static void prime(SecretsManagerClient secrets, EventBridgeClient events, SfnClient sfn) {
         GuardianEvent.parse(Json.parseObject(STATE_EVENT));
         GuardianEvent.parse(Json.parseObject(TRAIL_EVENT));
         GuardianEvent.parse(Json.parseObject("{\"stepconnect\":\"" + GuardianEvent.SCHEDULE_MARKER + "\"}"));
@@ -47,5 +49,9 @@ final class GuardianPriming {
         DryRun.call(() -> events.updateConnection(r -> r.name(CONNECTION).authorizationType("API_KEY")
                 .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-api-key")
                         .apiKeyValue("priming-credential-value-0000")))));
+        if (sfn != null) {
+            DryRun.call(() -> sfn.testState(r -> r.definition("{\"Type\":\"Pass\",\"End\":true}")
+                    .roleArn("arn:aws:iam::123456789012:role/stepconnect-priming")));
+        }
     }
 }

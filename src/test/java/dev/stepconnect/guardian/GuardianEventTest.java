@@ -88,6 +88,17 @@ class GuardianEventTest {
         assertThat(parse("{\"source\":7,\"detail-type\":[]}")).isInstanceOf(GuardianEvent.Unrecognized.class);
     }
 
+    @Test
+    void theSampleEventsAreTheKindsTheyAreNamedFor() throws java.io.IOException {
+        assertThat(parse(java.nio.file.Files.readString(java.nio.file.Path.of("events", "guardian-connection-deauthorized.json"))))
+                .isEqualTo(new GuardianEvent.ConnectionStateChanged("stepconnect-partner", "Connection Deauthorized"));
+        assertThat(parse(java.nio.file.Files.readString(java.nio.file.Path.of("events", "guardian-cloudtrail-put-secret-value.json"))))
+                .isEqualTo(new GuardianEvent.SecretChanged(
+                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:stepconnect/partner-AbCdEf", "PutSecretValue"));
+        assertThat(parse(java.nio.file.Files.readString(java.nio.file.Path.of("events", "guardian-scheduled-check.json"))))
+                .isInstanceOf(GuardianEvent.ScheduledCheck.class);
+    }
+
     private static String trail(String eventName, String request, String response) {
         return "{\"source\":\"aws.secretsmanager\",\"detail-type\":\"AWS API Call via CloudTrail\",\"detail\":{"
                 + "\"eventSource\":\"secretsmanager.amazonaws.com\",\"eventName\":\"" + eventName + "\","
