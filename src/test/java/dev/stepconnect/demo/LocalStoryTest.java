@@ -25,7 +25,7 @@ class LocalStoryTest {
         }
         assertThat(account.toString(StandardCharsets.UTF_8))
                 .contains("CloudFormation got SUCCESS", "finishSecret: done", "rolled back", "started order-1001--retry",
-                        "no second retry", "is gone")
+                        "no second retry", "is gone", "guardian: SYNC ok")
                 .doesNotContainPattern("demo-[0-9a-f]{32}");
     }
 }
