@@ -133,9 +133,9 @@ public final class LocalStory {
 
             String connectionName = "stepconnect-demo-" + runId;
             String secretArn = connectionSetUp(environment, partner, cloudFormation, secrets, events, connectionName);
+            guardianSyncsAValuePutByHand(environment, partner, secrets, events, secretArn, connectionName);
             rotation(environment, partner, secrets, secretArn, connectionName);
             failedRotationRollsBack(environment, partner, secrets, secretArn);
-            guardianSyncsAValuePutByHand(environment, partner, secrets, events, secretArn, connectionName);
             remediation(environment, sfn, cloudWatch);
             connectionDeleted(environment, cloudFormation, events, connectionName, secretArn);
         } finally {
@@ -232,12 +232,13 @@ public final class LocalStory {
         invoke(rotation, event, Duration.ofMinutes(3));
     }
 
-    // ------------------------------------------------------------------ 2b. connection guardian
+    // ------------------------------------------------------------------ 1b. connection guardian
 
     private void guardianSyncsAValuePutByHand(Environment env, PartnerApiStandIn partner, SecretsManagerClient secrets,
                                               EventBridgeClient events, String secretArn, String connectionName) {
         heading("Connection guardian: an operator puts a new key into the secret by hand, the guardian syncs the connection");
-        secrets.tagResource(r -> r.secretId(secretArn).tags(Tag.builder().key("stepconnect:credentials").value("true").build()));
+        secrets.tagResource(r -> r.secretId(secretArn).tags(Tag.builder().key("stepconnect:credentials").value("true").build(),
+                Tag.builder().key("stepconnect:test-endpoint").value(partner.whoAmIUrl().toString()).build()));
         String description = events.describeConnection(r -> r.name(connectionName)).description();
         ConnectionMarker marker = ConnectionMarker.find(description).orElse(new ConnectionMarker(null, null, null, null));
         if (!marker.namesSource(secretArn)) {
@@ -247,11 +248,15 @@ public final class LocalStory {
             events.updateConnection(r -> r.name(connectionName).description(adopted.appendTo(description)));
             say("adopted: the connection's marker now names the secret as its source");
         }
+        String oldKey = Json.parseObject(secrets.getSecretValue(r -> r.secretId(secretArn)).secretString())
+                .requiredString("apiKeyValue");
         String handKey = newApiKey();
         partner.issue(handKey);
+        partner.revoke(oldKey);
         secrets.putSecretValue(r -> r.secretId(secretArn).secretString(apiKeySecret(handKey)));
-        String current = RotationStart.versionWith(secrets, secretArn, "AWSCURRENT");
-        say("the operator ran put-secret-value outside any rotation: AWSCURRENT is now version " + current);
+        String current = secrets.getSecretValue(r -> r.secretId(secretArn).versionStage("AWSCURRENT")).versionId();
+        say("the partner issued a new key and revoked the old one; the operator ran put-secret-value outside any"
+                + " rotation: AWSCURRENT is now version " + current);
 
         Map<String, Object> event = new HashMap<>(sample("guardian-cloudtrail-put-secret-value.json").asMap());
         Map<String, Object> detail = new HashMap<>(sample("guardian-cloudtrail-put-secret-value.json").requiredObject("detail").asMap());
@@ -269,7 +274,7 @@ public final class LocalStory {
                 "the connection's marker does not record AWSCURRENT's version");
         List<Integer> answers = partner.answers();
         expect(answers.size() > answersBefore && answers.get(answers.size() - 1) == 200,
-                "the partner did not accept the synced key: " + answers);
+                "the partner did not accept the synced key (the old one is revoked): " + answers);
         say("guardian: " + outcome.string("action").orElse("?") + " " + outcome.string("result").orElse("?")
                 + "; connection " + connectionName + " carries version " + current + "; the partner answered 200");
     }
