@@ -148,6 +148,50 @@ class GuardianHandlerTest {
         assertThat(updateBodies(legacyConnection)).as("synced once, then marked").hasSize(1);
     }
 
+    @Test
+    void healsAnOAuthConnectionWithEveryAuthParameterOfItsType() {
+        String connection = AwsEmulator.uniqueName("guard-oauth");
+        String clientSecret = "client-secret-" + UUID.randomUUID();
+        knownSecrets.add(clientSecret);
+        String json = "{\"clientId\":\"client-1\",\"clientSecret\":\"" + clientSecret + "\","
+                + "\"authorizationEndpoint\":\"https://auth.example.com/token\",\"httpMethod\":\"POST\"}";
+        List<Tag> tags = List.of(Tag.builder().key("stepconnect:connection").value(connection).build(),
+                Tag.builder().key("stepconnect:credentials").value("true").build());
+        String arn = secrets.createSecret(r -> r.name(AwsEmulator.uniqueName("guard-secret")).secretString(json).tags(tags)).arn();
+        String description = new ConnectionMarker(null, null, null, null).carrying(arn, currentVersion(arn)).appendTo("Orders API");
+        events.createConnection(r -> r.name(connection).description(description)
+                .authorizationType(ConnectionAuthorizationType.OAUTH_CLIENT_CREDENTIALS)
+                .authParameters(a -> a.oAuthParameters(o -> o.authorizationEndpoint("https://auth.example.com/token")
+                        .httpMethod("POST").clientParameters(c -> c.clientID("client-1").clientSecret(clientSecret)))));
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
+                .withRequestBody(containing("\"" + connection + "\""))
+                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(Json.write(Map.of("Name", connection, "ConnectionState", "DEAUTHORIZED",
+                        "StateReason", "Failed to refresh the OAuth token", "AuthorizationType", "OAUTH_CLIENT_CREDENTIALS",
+                        "ConnectionArn", events.describeConnection(r -> r.name(connection)).connectionArn(),
+                        "Description", description)))));
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
+                .withRequestBody(containing("\"" + connection + "\""))
+                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("updated")
+                .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
+
+        JsonObject outcome = onlyOutcome(invoke(handler(), stateEvent(connection)), connection);
+
+        assertThat(outcome.string("action")).contains("HEAL");
+        assertThat(outcome.string("result")).contains("ok");
+        JsonObject update = Json.parseObject(updateBodies(connection).get(0));
+        assertThat(update.string("AuthorizationType")).contains("OAUTH_CLIENT_CREDENTIALS");
+        JsonObject oauth = update.requiredObject("AuthParameters").requiredObject("OAuthParameters");
+        assertThat(oauth.string("AuthorizationEndpoint")).contains("https://auth.example.com/token");
+        assertThat(oauth.string("HttpMethod")).contains("POST");
+        JsonObject client = oauth.requiredObject("ClientParameters");
+        assertThat(client.string("ClientID")).contains("client-1");
+        assertThat(clientSecret.equals(client.string("ClientSecret").orElse(null))).isTrue();
+        assertThat(update.string("Description").orElse("")).startsWith("Orders API [stepconnect:");
+    }
+
     // ------------------------------------------------------------------ drift
 
     @Test
