@@ -3,6 +3,11 @@ package dev.stepconnect.guardian;
 import dev.stepconnect.eventbridge.ConnectionNames;
 import dev.stepconnect.json.JsonException;
 import dev.stepconnect.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,10 +31,25 @@ public sealed interface GuardianEvent {
      *
      * @see <a href="https://docs.aws.amazon.com/eventbridge/latest/userguide/event-reference.html">EventBridge events detail reference</a>
      */
-    record ConnectionStateChanged(String connectionName, String detailType) implements GuardianEvent {
+    record ConnectionStateChanged(String connectionName, String detailType, Instant changedAt) implements GuardianEvent {
+        /** {@code detail.Timestamp}'s format, e.g. {@code 2024-10-24 09:26:35 +0000 UTC} (not ISO-8601). */
+        static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z 'UTC'", Locale.ROOT);
+
         @Override
         public String kind() {
             return "connection-state";
+        }
+
+        /** {@code detail.Timestamp} as an instant; null when absent or in another format (it is only logged). */
+        static Instant timestamp(String text) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return OffsetDateTime.parse(text.trim(), TIMESTAMP).toInstant();
+            } catch (DateTimeParseException e) {
+                return null;
+            }
         }
     }
 
@@ -89,7 +109,8 @@ public sealed interface GuardianEvent {
             if (!ConnectionNames.isValid(name)) {
                 return new Unrecognized("connection state event without a valid detail.ConnectionName");
             }
-            return new ConnectionStateChanged(name, detailType);
+            Instant changedAt = ConnectionStateChanged.timestamp(detail.flatMap(d -> d.string("Timestamp")).orElse(null));
+            return new ConnectionStateChanged(name, detailType, changedAt);
         }
         if (source.equals("aws.secretsmanager") && detailType.equals("AWS API Call via CloudTrail")) {
             return secretChange(detailObject(event).orElse(null));

@@ -126,7 +126,7 @@ public final class GuardianHandler implements RequestStreamHandler {
 
     private static String describe(GuardianEvent event) {
         if (event instanceof GuardianEvent.ConnectionStateChanged c) {
-            return c.detailType() + " " + c.connectionName();
+            return c.detailType() + " " + c.connectionName() + (c.changedAt() == null ? "" : " at " + c.changedAt());
         }
         if (event instanceof GuardianEvent.SecretChanged s) {
             return s.eventName() + " " + s.secretId();

@@ -18,8 +18,16 @@ class GuardianEventTest {
                     + "\"resources\":[\"arn:aws:events:us-east-1:123456789012:connection/partner/abc\"],"
                     + "\"detail\":{\"ConnectionName\":\"partner\",\"StateReason\":\"401\","
                     + "\"Timestamp\":\"2024-10-24 09:26:35 +0000 UTC\"}}");
-            assertThat(event).isEqualTo(new GuardianEvent.ConnectionStateChanged("partner", type));
+            assertThat(event).isEqualTo(new GuardianEvent.ConnectionStateChanged("partner", type,
+                    java.time.Instant.parse("2024-10-24T09:26:35Z")));
         }
+    }
+
+    @Test
+    void anUnreadableTimestampIsNoReasonToIgnoreTheEvent() {
+        GuardianEvent event = parse("{\"source\":\"aws.events\",\"detail-type\":\"Connection Deauthorized\","
+                + "\"detail\":{\"ConnectionName\":\"partner\",\"Timestamp\":\"2024-10-24T09:26:35Z\"}}");
+        assertThat(event).isEqualTo(new GuardianEvent.ConnectionStateChanged("partner", "Connection Deauthorized", null));
     }
 
     @Test
@@ -91,7 +99,8 @@ class GuardianEventTest {
     @Test
     void theSampleEventsAreTheKindsTheyAreNamedFor() throws java.io.IOException {
         assertThat(parse(java.nio.file.Files.readString(java.nio.file.Path.of("events", "guardian-connection-deauthorized.json"))))
-                .isEqualTo(new GuardianEvent.ConnectionStateChanged("stepconnect-partner", "Connection Deauthorized"));
+                .isEqualTo(new GuardianEvent.ConnectionStateChanged("stepconnect-partner", "Connection Deauthorized",
+                        java.time.Instant.parse("2026-11-25T09:26:35Z")));
         assertThat(parse(java.nio.file.Files.readString(java.nio.file.Path.of("events", "guardian-cloudtrail-put-secret-value.json"))))
                 .isEqualTo(new GuardianEvent.SecretChanged(
                         "arn:aws:secretsmanager:us-east-1:123456789012:secret:stepconnect/partner-AbCdEf", "PutSecretValue"));
