@@ -83,6 +83,8 @@ public sealed interface GuardianEvent {
 
     Set<String> STATE_DETAIL_TYPES = Set.of("Connection Deauthorized", "Connection Failed Connectivity");
     Set<String> SECRET_CALLS = Set.of("PutSecretValue", "UpdateSecret", "UpdateSecretVersionStage");
+    /** Name prefix of the secrets EventBridge keeps for connections ({@code events!connection/<name>/...}). */
+    String CONNECTION_SECRET_PREFIX = "events!connection/";
 
     /** Classifies one event; never throws. */
     static GuardianEvent parse(JsonObject event) {
@@ -147,6 +149,10 @@ public sealed interface GuardianEvent {
                 .map(String::trim).filter(id -> !id.isEmpty() && id.length() <= 2048).orElse(null);
         if (secretId == null) {
             return new Unrecognized("CloudTrail " + eventName + " event names no secret");
+        }
+        if (secretId.startsWith(CONNECTION_SECRET_PREFIX) || secretId.contains(":secret:" + CONNECTION_SECRET_PREFIX)) {
+            // Every UpdateConnection (the guardian's own included) writes the connection's managed secret.
+            return new Unrecognized("CloudTrail " + eventName + " event for a connection's own managed secret");
         }
         return new SecretChanged(secretId, eventName);
     }

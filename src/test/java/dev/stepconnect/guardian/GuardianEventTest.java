@@ -76,6 +76,15 @@ class GuardianEventTest {
     }
 
     @Test
+    void changesOfAConnectionsOwnManagedSecretAreNotFollowed() {
+        String managed = "arn:aws:secretsmanager:us-east-1:123456789012:secret:events!connection/partner/0b2f7a4e-AbCdEf";
+        assertThat(parse(trail("UpdateSecret", "{\"secretId\":\"" + managed + "\"}", "{\"arn\":\"" + managed + "\"}")))
+                .isInstanceOf(GuardianEvent.Unrecognized.class);
+        assertThat(parse(trail("PutSecretValue", "{\"secretId\":\"events!connection/partner/0b2f7a4e\"}", "null")))
+                .isInstanceOf(GuardianEvent.Unrecognized.class);
+    }
+
+    @Test
     void scheduleInputsAllMeanAScheduledCheck() {
         assertThat(parse("{\"stepconnect\":\"guardian-scheduled-check\"}")).isInstanceOf(GuardianEvent.ScheduledCheck.class);
         assertThat(parse("{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}"))
