@@ -47,6 +47,11 @@ public record ConnectionMarker(String owner, String request, String source, Stri
         return sha256Prefix(secretArn);
     }
 
+    /** The version hash of a secret VersionId, as {@code version=} records it (the guardian keeps it too). */
+    public static String versionHash(String versionId) {
+        return sha256Prefix(versionId);
+    }
+
     /** The marker at the end of a connection's Description, if it has one. */
     public static Optional<ConnectionMarker> find(String description) {
         if (description == null) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.connection.ConnectionProviderHandler;
 import dev.stepconnect.eventbridge.ConnectionMarker;
+import dev.stepconnect.guardian.GuardianHandler;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.remediation.ExpressLogPayload;
@@ -45,7 +46,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * StepConnect's whole story on one machine: the three real handlers, invoked with the sample events in
+ * StepConnect's whole story on one machine: the four real handlers, invoked with the sample events in
  * {@code events/}, against a local AWS emulator (or {@code AWS_ENDPOINT_URL}), with a stand-in for the
  * third-party API. Prints what happens and exits non-zero if any step did not do what it should.
  * Run it with {@code ./run-local.sh}.
@@ -146,6 +147,7 @@ public final class LocalStory {
 
             String connectionName = "stepconnect-demo-" + runId;
             String secretArn = connectionSetUp(environment, partner, cloudFormation, secrets, events, connectionName);
+            guardianSyncsAValuePutByHand(environment, partner, secrets, events, secretArn, connectionName);
             rotation(environment, partner, secrets, secretArn, connectionName);
             failedRotationRollsBack(environment, partner, secrets, secretArn);
             String machineArn = remediation(environment, sfn, cloudWatch);
@@ -256,6 +258,53 @@ public final class LocalStory {
         event.put("ClientRequestToken", token);
         event.put("RotationToken", UUID.randomUUID().toString());
         invoke(rotation, event, Duration.ofMinutes(3));
+    }
+
+    // ------------------------------------------------------------------ 1b. connection guardian
+
+    private void guardianSyncsAValuePutByHand(Environment env, PartnerApiStandIn partner, SecretsManagerClient secrets,
+                                              EventBridgeClient events, String secretArn, String connectionName) {
+        heading("Connection guardian: an operator puts a new key into the secret by hand, the guardian syncs the connection");
+        secrets.tagResource(r -> r.secretId(secretArn).tags(Tag.builder().key("stepconnect:credentials").value("true").build(),
+                Tag.builder().key("stepconnect:test-endpoint").value(partner.whoAmIUrl().toString()).build()));
+        String description = events.describeConnection(r -> r.name(connectionName)).description();
+        ConnectionMarker marker = ConnectionMarker.find(description).orElse(new ConnectionMarker(null, null, null, null));
+        if (!marker.namesSource(secretArn)) {
+            // A connection written before source secrets were recorded: its owner adopts it (docs/connection.md).
+            ConnectionMarker adopted = new ConnectionMarker(marker.owner(), marker.request(),
+                    ConnectionMarker.sourceHash(secretArn), null);
+            events.updateConnection(r -> r.name(connectionName).description(adopted.appendTo(description)));
+            say("adopted: the connection's marker now names the secret as its source");
+        }
+        String oldKey = Json.parseObject(secrets.getSecretValue(r -> r.secretId(secretArn)).secretString())
+                .requiredString("apiKeyValue");
+        String handKey = newApiKey();
+        partner.issue(handKey);
+        partner.revoke(oldKey);
+        secrets.putSecretValue(r -> r.secretId(secretArn).secretString(apiKeySecret(handKey)));
+        String current = secrets.getSecretValue(r -> r.secretId(secretArn).versionStage("AWSCURRENT")).versionId();
+        say("the partner issued a new key and revoked the old one; the operator ran put-secret-value outside any"
+                + " rotation: AWSCURRENT is now version " + current);
+
+        Map<String, Object> event = new HashMap<>(sample("guardian-cloudtrail-put-secret-value.json").asMap());
+        Map<String, Object> detail = new HashMap<>(sample("guardian-cloudtrail-put-secret-value.json").requiredObject("detail").asMap());
+        detail.put("requestParameters", Map.of("secretId", secretArn));
+        detail.put("responseElements", Map.of("arn", secretArn));
+        event.put("detail", detail);
+        int answersBefore = partner.answers().size();
+        JsonObject answer = invoke(new GuardianHandler(env), event, Duration.ofMinutes(3));
+        JsonObject outcome = answer.objects("outcomes").stream()
+                .filter(o -> connectionName.equals(o.string("connection").orElse(null))).findFirst()
+                .orElseThrow(() -> new StoryFailedException("the guardian said nothing about " + connectionName + ": " + answer.asMap()));
+        expect("ok".equals(outcome.string("result").orElse("")), "the guardian did not sync: " + outcome.asMap());
+        String after = events.describeConnection(r -> r.name(connectionName)).description();
+        expect(ConnectionMarker.find(after).map(m -> m.carriesVersion(current)).orElse(false),
+                "the connection's marker does not record AWSCURRENT's version");
+        List<Integer> answers = partner.answers();
+        expect(answers.size() > answersBefore && answers.get(answers.size() - 1) == 200,
+                "the partner did not accept the synced key (the old one is revoked): " + answers);
+        say("guardian: " + outcome.string("action").orElse("?") + " " + outcome.string("result").orElse("?")
+                + "; connection " + connectionName + " carries version " + current + "; the partner answered 200");
     }
 
     // ------------------------------------------------------------------ 3. remediation

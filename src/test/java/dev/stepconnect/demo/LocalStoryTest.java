@@ -27,7 +27,7 @@ class LocalStoryTest {
                 .contains("CloudFormation got SUCCESS", "finishSecret: done", "rolled back", "started order-1001--retry",
                         "no second retry", "found order-1002 and retried it",
                         "a second sweep recognised order-1002 as already retried", "is gone",
-                        "started order-2001--retry2-", "the S3 conditional write refused it")
+                        "started order-2001--retry2-", "the S3 conditional write refused it", "guardian: SYNC ok")
                 .doesNotContainPattern("demo-[0-9a-f]{32}");
     }
 }

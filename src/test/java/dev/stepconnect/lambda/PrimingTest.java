@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.connection.ConnectionProviderHandler;
+import dev.stepconnect.guardian.GuardianHandler;
 import dev.stepconnect.remediation.RemediationHandler;
 import dev.stepconnect.remediation.SweepHandler;
 import dev.stepconnect.rotation.RotationHandler;
@@ -30,11 +31,13 @@ class PrimingTest {
             new RotationHandler(env);
             new RemediationHandler(env);
             new SweepHandler(env);
+            new GuardianHandler(env);
 
             Priming.registered().forEach(Priming::prime);
 
             for (String function : new String[] {"ConnectionProviderFunction", "RotationFunction", "RemediationFunction",
-                    "RemediationSweepFunction"}) {
+                    "RemediationSweepFunction",
+                    "ConnectionGuardianFunction"}) {
                 assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
                         .contains("primed for SnapStart").contains("\"function\":\"" + function + "\""));
             }

@@ -77,7 +77,7 @@ class TemplateTest {
                 assertThat(matcher.group(2)).isEqualTo("handleRequest");
             }
         }
-        assertThat(handlers).hasSize(4);
+        assertThat(handlers).hasSize(5);
         for (String handler : handlers) {
             Class<?> type = Class.forName(handler, false, getClass().getClassLoader());
             assertThat(RequestStreamHandler.class).as(handler).isAssignableFrom(type);
