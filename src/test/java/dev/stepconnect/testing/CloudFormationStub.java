@@ -58,6 +58,12 @@ public final class CloudFormationStub implements AutoCloseable {
      * current PhysicalResourceId is {@code physicalId} (null: none yet).
      */
     public CloudFormationStub resource(String stackId, String logicalId, String type, String physicalId) {
+        return resource(stackId, logicalId, type, physicalId, "UPDATE_IN_PROGRESS");
+    }
+
+    /** As above, with the resource's own {@code ResourceStatus} (e.g. UPDATE_COMPLETE: not being updated now). */
+    public CloudFormationStub resource(String stackId, String logicalId, String type, String physicalId,
+                                       String resourceStatus) {
         String name = stackId.contains("/") ? stackId.split("/")[1] : stackId;
         server.stubFor(post(urlEqualTo("/")).atPriority(5)
                 .withRequestBody(matching(form("Action", "DescribeStackResource")))
@@ -68,7 +74,7 @@ public final class CloudFormationStub implements AutoCloseable {
                         + "</LogicalResourceId>" + (physicalId == null ? "" : "<PhysicalResourceId>" + xml(physicalId)
                         + "</PhysicalResourceId>") + "<ResourceType>" + xml(type) + "</ResourceType>"
                         + "<LastUpdatedTimestamp>2026-11-25T06:00:00.000Z</LastUpdatedTimestamp>"
-                        + "<ResourceStatus>UPDATE_IN_PROGRESS</ResourceStatus></StackResourceDetail>")));
+                        + "<ResourceStatus>" + resourceStatus + "</ResourceStatus></StackResourceDetail>")));
         return this;
     }
 
