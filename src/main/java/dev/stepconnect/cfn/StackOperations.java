@@ -12,7 +12,9 @@ import java.util.Set;
  *   <li>Update: while the stack updates (and CloudFormation records the resource itself as
  *       {@code UPDATE_IN_PROGRESS}), or rolls an update back;</li>
  *   <li>Delete: while the stack is deleted, rolls a create or update back (a resource whose Create
- *       failed or was cancelled), or cleans up after an update (a replaced or removed resource).</li>
+ *       failed or was cancelled), or cleans up after an update (a replaced or removed resource); the
+ *       PhysicalResourceId CloudFormation currently records only while the resource is
+ *       {@code DELETE_IN_PROGRESS}.</li>
  * </ul>
  *
  * @see <a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html">Stack status codes</a>
@@ -55,6 +57,15 @@ public final class StackOperations {
                 && record.resourceStatus() != null && !"UPDATE_IN_PROGRESS".equals(record.resourceStatus())) {
             return Optional.of("stack resource " + request.target().logicalResourceId() + " is "
                     + record.resourceStatus() + ", not being updated by its stack's update");
+        }
+        // The connection CloudFormation records for the resource is deleted only once CloudFormation has marked
+        // the resource DELETE_IN_PROGRESS: in a cleanup or an update rollback the live one is kept, and a Delete
+        // of it was timed into that operation by someone else. (A replaced one's id differs from the record.)
+        if (request.requestType() == RequestType.Delete && record.resourceStatus() != null
+                && request.physicalResourceId() != null && request.physicalResourceId().equals(record.physicalResourceId())
+                && !"DELETE_IN_PROGRESS".equals(record.resourceStatus())) {
+            return Optional.of("stack resource " + request.target().logicalResourceId() + " is "
+                    + record.resourceStatus() + " with this PhysicalResourceId, not being deleted");
         }
         if (request.resourceType() != null && record.resourceType() != null
                 && !request.resourceType().equals(record.resourceType())) {

@@ -194,6 +194,25 @@ class MultiTeamTest {
         assertThat(updated.string("Reason").orElseThrow()).contains("request refused");
     }
 
+    /**
+     * Team A's stack really is in an operation that sends Deletes (cleaning up after an update, rolling an
+     * update back), but its connection is live (CloudFormation records it, not DELETE_IN_PROGRESS): a Delete
+     * of it, timed into that window by team B, is not CloudFormation's.
+     */
+    @Test
+    void aForgedDeleteTimedIntoAnotherTeamsCleanupIsRefused() {
+        for (String status : List.of("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS",
+                "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")) {
+            cloudFormation.stack(stackA, status).resource(stackA, LOGICAL_ID, TYPE, connectionA, "UPDATE_COMPLETE");
+
+            JsonObject deleted = provider(request("Delete", stackA, connectionA, properties(connectionA, secretA)));
+
+            assertThat(deleted.string("Status")).as(status).contains("SUCCESS");
+            assertThat(writesTo(connectionA)).as(status).isEmpty();
+        }
+        assertThat(output.logLines("request refused")).hasSize(3);
+    }
+
     /** Team B's own, genuine stack operations aimed at A's connection name: never a takeover. */
     @Test
     void teamBsOwnStackCannotCreateUpdateOrDeleteTeamAsConnection() {
