@@ -58,7 +58,7 @@ public final class CloudFormationStacks {
             return Verdict.refused("CloudFormation does not know the request's stack resource");
         }
         StackResourceRecord record = new StackResourceRecord(stack.stackStatusAsString(), resource.resourceType(),
-                resource.physicalResourceId());
+                resource.physicalResourceId(), resource.resourceStatusAsString());
         return StackOperations.refusal(request, record).map(why -> new Verdict(false, why, record))
                 .orElseGet(() -> Verdict.confirmed(record));
     }

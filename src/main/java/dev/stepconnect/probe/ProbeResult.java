@@ -1,11 +1,12 @@
 package dev.stepconnect.probe;
 
-import dev.stepconnect.log.Redaction;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * What probing the test endpoint with the pending credential showed. {@code detail} is safe to log
- * (status codes, error names, scrubbed and shortened causes).
+ * What probing the test endpoint with the pending credential showed. {@code detail} is safe to log:
+ * status codes, error names and our own words. A TestState cause is read to classify but never quoted:
+ * it can carry the partner's answer to a request that carried the credential (issue #10 §1).
  */
 public record ProbeResult(Outcome outcome, String detail) {
     public enum Outcome {
@@ -23,7 +24,8 @@ public record ProbeResult(Outcome outcome, String detail) {
         MISCONFIGURED
     }
 
-    private static final int MAX_DETAIL = 300;
+    /** The shape of Step Functions' and AWS's error names; free text (which could quote a request) is not one. */
+    private static final Pattern SAFE_ERROR_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     public static ProbeResult passed(String detail) {
         return new ProbeResult(Outcome.PASSED, detail);
@@ -71,11 +73,10 @@ public record ProbeResult(Outcome outcome, String detail) {
             return passed("TestState HTTP Task succeeded");
         }
         String prefix = "States.Http.StatusCode.";
-        // The cause of a status-code error is the partner's answer (body, headers): it may echo a credential or a
-        // session token, so only the error name is kept.
+        // The cause is never quoted: for a status-code error it is the partner's answer (body, headers), which
+        // may echo a credential or a session token; it is still read below to classify the failure.
+        String what = "TestState HTTP Task " + status + (error == null ? "" : " with " + errorName(error));
         boolean partnersAnswer = error != null && error.startsWith(prefix);
-        String what = "TestState HTTP Task " + status + (error == null ? "" : " with " + error)
-                + (partnersAnswer || cause == null || cause.isBlank() ? "" : ": " + shorten(cause));
         if (error == null) {
             return transientFailure(what);
         }
@@ -135,8 +136,8 @@ public record ProbeResult(Outcome outcome, String detail) {
         return null;
     }
 
-    private static String shorten(String text) {
-        String scrubbed = Redaction.scrub(text);
-        return scrubbed.length() > MAX_DETAIL ? scrubbed.substring(0, MAX_DETAIL) + "..." : scrubbed;
+    /** A Step Functions error name as it is ({@code States.Http.StatusCode.401}); anything else is not quoted. */
+    private static String errorName(String error) {
+        return SAFE_ERROR_NAME.matcher(error).matches() ? error : "an error whose name is withheld";
     }
 }

@@ -56,4 +56,46 @@ class StackOperationsTest {
         assertThat(StackOperations.refusal(request, new StackResourceRecord("UPDATE_COMPLETE",
                 "Custom::EventBridgeConnection", "conn"))).hasValueSatisfying(why -> assertThat(why).contains("UPDATE_COMPLETE"));
     }
+
+    /** Issue #10 §5: an Update timed into another resource's stack update is not CloudFormation's. */
+    @Test
+    void anUpdateWhileTheStackUpdatesIsConfirmedOnlyForAResourceBeingUpdated() {
+        CustomResourceRequest request = new CustomResourceRequest(RequestType.Update,
+                new ResponseTarget(URI.create("https://example.com/r"), "arn:aws:cloudformation:us-east-1:1:stack/s/1",
+                        "r1", "Conn"), "Custom::EventBridgeConnection", "conn", Json.parseObject("{}"),
+                Json.parseObject("{}"), new Continuation(0, Instant.EPOCH, false));
+        String type = "Custom::EventBridgeConnection";
+
+        assertThat(StackOperations.refusal(request, new StackResourceRecord("UPDATE_IN_PROGRESS", type, "conn",
+                "UPDATE_IN_PROGRESS"))).isEmpty();
+        for (String notUpdating : java.util.List.of("UPDATE_COMPLETE", "CREATE_COMPLETE", "UPDATE_FAILED")) {
+            assertThat(StackOperations.refusal(request, new StackResourceRecord("UPDATE_IN_PROGRESS", type, "conn",
+                    notUpdating))).as(notUpdating).hasValueSatisfying(why -> assertThat(why).contains(notUpdating));
+        }
+        // Rollbacks are not narrowed, and an unknown resource status is not held against the request.
+        assertThat(StackOperations.refusal(request, new StackResourceRecord("UPDATE_ROLLBACK_IN_PROGRESS", type, "conn",
+                "UPDATE_COMPLETE"))).isEmpty();
+        assertThat(StackOperations.refusal(request, new StackResourceRecord("UPDATE_IN_PROGRESS", type, "conn"))).isEmpty();
+    }
+
+    /** Issue #10 §5: the connection CloudFormation records for the resource is deleted only while it deletes it. */
+    @Test
+    void aDeleteOfTheRecordedConnectionIsConfirmedOnlyWhileTheResourceIsBeingDeleted() {
+        CustomResourceRequest request = new CustomResourceRequest(RequestType.Delete,
+                new ResponseTarget(URI.create("https://example.com/r"), "arn:aws:cloudformation:us-east-1:1:stack/s/1",
+                        "r1", "Conn"), "Custom::EventBridgeConnection", "conn", Json.parseObject("{}"),
+                Json.parseObject("{}"), new Continuation(0, Instant.EPOCH, false));
+        String type = "Custom::EventBridgeConnection";
+
+        for (String stack : java.util.List.of("DELETE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS",
+                "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")) {
+            assertThat(StackOperations.refusal(request, new StackResourceRecord(stack, type, "conn", "DELETE_IN_PROGRESS")))
+                    .as(stack).isEmpty();
+            assertThat(StackOperations.refusal(request, new StackResourceRecord(stack, type, "conn", "UPDATE_COMPLETE")))
+                    .as(stack).hasValueSatisfying(why -> assertThat(why).contains("not being deleted"));
+            // A replaced connection: CloudFormation already records the new one, whatever its status.
+            assertThat(StackOperations.refusal(request, new StackResourceRecord(stack, type, "conn-new", "UPDATE_COMPLETE")))
+                    .as(stack).isEmpty();
+        }
+    }
 }

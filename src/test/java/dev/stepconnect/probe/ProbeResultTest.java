@@ -88,4 +88,25 @@ class ProbeResultTest {
         assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(result.detail()).contains("States.Http.StatusCode.401").doesNotContain("sess-77aa");
     }
+
+    /**
+     * A failed HTTP Task's cause can quote the partner's answer to a request that carried the pending
+     * credential (a body echoing the key header, say): too short to mask reliably, so it is never quoted.
+     * Classification still reads it (a named permission); the detail says it in our words.
+     */
+    @Test
+    void theCauseIsNeverQuotedButStillClassifies() {
+        String echo = "{\"received\":{\"x-api-key\":\"k9\"},\"message\":\"unknown key k9\"}";
+        for (String error : java.util.List.of("States.Http.StatusCode.401", "States.Http.StatusCode.503",
+                "States.TaskFailed", "States.Runtime")) {
+            ProbeResult result = ProbeResult.fromTestState("FAILED", error, echo);
+            assertThat(result.detail()).as(error).doesNotContain("k9").doesNotContain("received").contains(error);
+        }
+        ProbeResult denied = ProbeResult.fromTestState("FAILED", "States.TaskFailed",
+                "not authorized to perform kms:Decrypt; request: x-api-key=k9");
+        assertThat(denied.outcome()).isEqualTo(Outcome.MISCONFIGURED);
+        assertThat(denied.detail()).contains("kms:Decrypt").doesNotContain("k9");
+        // An error name that is not a plain Step Functions error name is not quoted either.
+        assertThat(ProbeResult.fromTestState("FAILED", "Partner said k9 is wrong", null).detail()).doesNotContain("k9");
+    }
 }

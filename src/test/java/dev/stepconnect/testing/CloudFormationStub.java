@@ -14,6 +14,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
 public final class CloudFormationStub implements AutoCloseable {
     private static final String NS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
     private final WireMockServer server;
+    private final Map<String, String> stackStatuses = new ConcurrentHashMap<>();
 
     public CloudFormationStub() {
         server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
@@ -43,6 +46,7 @@ public final class CloudFormationStub implements AutoCloseable {
 
     /** DescribeStacks for {@code stackId} answers that stack in {@code status} (the latest call wins). */
     public CloudFormationStub stack(String stackId, String status) {
+        stackStatuses.put(stackId, status);
         String name = stackId.contains("/") ? stackId.split("/")[1] : stackId;
         server.stubFor(post(urlEqualTo("/")).atPriority(5)
                 .withRequestBody(matching(form("Action", "DescribeStacks")))
@@ -55,9 +59,33 @@ public final class CloudFormationStub implements AutoCloseable {
 
     /**
      * DescribeStackResource for {@code stackId}/{@code logicalId} answers a resource of {@code type} whose
-     * current PhysicalResourceId is {@code physicalId} (null: none yet).
+     * current PhysicalResourceId is {@code physicalId} (null: none yet), with the ResourceStatus of the
+     * resource CloudFormation is working on in the stack's latest {@link #stack} status.
      */
     public CloudFormationStub resource(String stackId, String logicalId, String type, String physicalId) {
+        return resource(stackId, logicalId, type, physicalId, workingOn(stackStatuses.get(stackId)));
+    }
+
+    /**
+     * The status CloudFormation gives the resource it is sending a request for, in the stack's latest
+     * {@link #stack} status: CREATE/UPDATE/DELETE_IN_PROGRESS (a stack at rest: UPDATE_COMPLETE).
+     */
+    private static String workingOn(String stackStatus) {
+        if (stackStatus == null) {
+            return "UPDATE_COMPLETE";
+        }
+        return switch (stackStatus) {
+            case "CREATE_IN_PROGRESS" -> "CREATE_IN_PROGRESS";
+            case "UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS" -> "UPDATE_IN_PROGRESS";
+            case "DELETE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+                 "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS" -> "DELETE_IN_PROGRESS";
+            default -> "UPDATE_COMPLETE";
+        };
+    }
+
+    /** As above, with the resource's own {@code ResourceStatus} (e.g. UPDATE_COMPLETE: not being updated now). */
+    public CloudFormationStub resource(String stackId, String logicalId, String type, String physicalId,
+                                       String resourceStatus) {
         String name = stackId.contains("/") ? stackId.split("/")[1] : stackId;
         server.stubFor(post(urlEqualTo("/")).atPriority(5)
                 .withRequestBody(matching(form("Action", "DescribeStackResource")))
@@ -68,7 +96,7 @@ public final class CloudFormationStub implements AutoCloseable {
                         + "</LogicalResourceId>" + (physicalId == null ? "" : "<PhysicalResourceId>" + xml(physicalId)
                         + "</PhysicalResourceId>") + "<ResourceType>" + xml(type) + "</ResourceType>"
                         + "<LastUpdatedTimestamp>2026-11-25T06:00:00.000Z</LastUpdatedTimestamp>"
-                        + "<ResourceStatus>UPDATE_IN_PROGRESS</ResourceStatus></StackResourceDetail>")));
+                        + "<ResourceStatus>" + resourceStatus + "</ResourceStatus></StackResourceDetail>")));
         return this;
     }
 
