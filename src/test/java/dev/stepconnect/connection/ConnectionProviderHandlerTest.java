@@ -879,6 +879,88 @@ class ConnectionProviderHandlerTest {
         cleanUp(name);
     }
 
+    @Test
+    void aDeleteCloudFormationRefusesToDescribeFailsAndLeavesNoOrphan() {
+        // AccessDenied from CloudFormation means the provider's role lacks its read permissions: nothing can
+        // be concluded. Answering SUCCESS would leave the connection (and its copy of the credential) behind.
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-cfn-denied");
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler(AwsEmulator.clients()), event("Create", null, properties, null)), name);
+        try (CloudFormationStub denied = new CloudFormationStub()) {
+            denied.fail("DescribeStacks", 403, "AccessDenied", "User is not authorized to perform cloudformation:DescribeStacks");
+            ConnectionProviderHandler handler = new ConnectionProviderHandler(
+                    new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "10")),
+                    env -> AwsEmulator.clients().withEndpoint("CLOUDFORMATION", denied.endpoint()),
+                    Duration.ofMillis(100), TIMER_MARGIN, sender());
+
+            JsonObject answer = invoke(handler, event("Delete", name, properties, null));
+
+            assertThat(answer.string("Status")).contains("FAILED");
+            assertThat(answer.string("Reason").orElseThrow()).contains("could not confirm").contains("AccessDenied");
+            assertThat(answer.string("PhysicalResourceId")).contains(name);
+        }
+        assertThat(describe(name)).isPresent();
+        // Once CloudFormation can be asked, the retried stack deletion removes it.
+        assertThat(invoke(handler(AwsEmulator.clients()), event("Delete", name, properties, null)).string("Status"))
+                .contains("SUCCESS");
+        assertGone(name);
+    }
+
+    @Test
+    void aRollbackUpdateSucceedsWithTheConnectionAsItIsWhenTheSecretNoLongerServes() {
+        // The forward Update failed because the secret now holds a credential of the wrong type. The rollback
+        // re-reads the same secret: failing it too would leave the stack UPDATE_ROLLBACK_FAILED.
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-rb-secret");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.API_KEY, secretArn, "v1");
+        Map<String, Object> after = properties(name, AuthorizationType.API_KEY, secretArn, "v2");
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+        String description = describe(name).orElseThrow().description();
+        putSecretValue(secretArn, credential(AuthorizationType.BASIC, "v2"));
+        JsonObject failed = invoke(handler, event("Update", name, after, before));
+        assertThat(failed.string("Status")).contains("FAILED");
+
+        String rollback = event("Update", name, before, after);
+        cloudFormation.stack(stackId, "UPDATE_ROLLBACK_IN_PROGRESS");
+        JsonObject answer = invoke(handler, rollback);
+
+        assertSuccess(answer, name);
+        assertThat(answer.object("Data").orElseThrow().string("Arn")).isPresent();
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(description);
+        assertThat(output.logLines("rollback keeps the connection as it is")).singleElement()
+                .satisfies(line -> assertThat(line.string("connectionName")).contains(name));
+        // A forward Update with the same unusable secret still fails: only a rollback is lenient.
+        assertThat(invoke(handler, event("Update", name, after, before)).string("Status")).contains("FAILED");
+        cleanUp(name);
+    }
+
+    @Test
+    void aRenameRollbackReturnsToTheOldConnectionEvenWhenTheSecretNoLongerServes() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String original = AwsEmulator.uniqueName("sc-rb-rename");
+        String renamed = AwsEmulator.uniqueName("sc-rb-rename");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(original, AuthorizationType.API_KEY, secretArn, null);
+        Map<String, Object> after = properties(renamed, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler, event("Create", null, before, null)), original);
+        assertSuccess(invoke(handler, event("Update", original, after, before)), renamed);
+        putSecretValue(secretArn, "not json at all");
+
+        String rollback = event("Update", renamed, before, after);
+        cloudFormation.stack(stackId, "UPDATE_ROLLBACK_IN_PROGRESS");
+        assertSuccess(invoke(handler, rollback), original);
+
+        String cleanup = event("Delete", renamed, after, null);
+        cloudFormation.stack(stackId, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS");
+        cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection", original);
+        assertThat(invoke(handler, cleanup).string("Status")).contains("SUCCESS");
+        assertGone(renamed);
+        assertThat(describe(original)).isPresent();
+        cleanUp(original);
+    }
+
     // ------------------------------------------------------------------ marker, conflicts (issue 12.5)
 
     @Test
