@@ -146,7 +146,7 @@ public final class CustomResourceRunner {
             response = resolved.handle(request, invocation.workDeadline());
         } catch (ContinueLaterException later) {
             if (invocation.chain().handOnAllowed()) {
-                handOn(invocation, later);
+                handOn(invocation, later, request, resolved);
                 return;
             }
             response = CustomResourceResponse.failed(invocation.failureId(), Redaction.scrub(later.getMessage()));
@@ -169,18 +169,28 @@ public final class CustomResourceRunner {
                 "requestType", field(event, "RequestType"), "logicalResourceId", target.logicalResourceId(),
                 "stackId", target.stackId(), "lateStatus", response.status().name(),
                 "durationMs", millisSince(invocation.started()));
-        if (response.succeeded() && request != null && resolved != null) {
-            try {
-                resolved.abandoned(request, response);
-            } catch (Throwable cleanupFailure) {
-                LOG.error("clean-up after the late result failed", cleanupFailure,
-                        "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
-            }
+        if (response.succeeded()) {
+            abandon(invocation, request, resolved, response);
+        }
+    }
+
+    /** CloudFormation was told FAILED and will never learn of what {@code unknown} names: let the provider undo it. */
+    private static void abandon(Invocation invocation, CustomResourceRequest request, CustomResourceProvider resolved,
+                                CustomResourceResponse unknown) {
+        if (request == null || resolved == null || unknown.physicalResourceId() == null) {
+            return;
+        }
+        try {
+            resolved.abandoned(request, unknown);
+        } catch (Throwable cleanupFailure) {
+            LOG.error("clean-up after the abandoned result failed", cleanupFailure,
+                    "logicalResourceId", invocation.target().logicalResourceId(), "stackId", invocation.target().stackId());
         }
     }
 
     /** Queues the request for a later invocation instead of answering; answers FAILED if that fails. */
-    private void handOn(Invocation invocation, ContinueLaterException later) {
+    private void handOn(Invocation invocation, ContinueLaterException later, CustomResourceRequest request,
+                        CustomResourceProvider resolved) {
         JsonObject event = invocation.parsed().event();
         ResponseTarget target = invocation.target();
         if (!invocation.responder().claim()) {
@@ -204,6 +214,9 @@ public final class CustomResourceRunner {
                             + failure.getClass().getSimpleName() + ")");
             invocation.responder().deliver(failed, invocation.answerDeadline(),
                     delivery -> report(invocation, failed, delivery, "FAILED"));
+            // Answered first (the stack must not wait on a clean-up call), then what the request made is undone.
+            abandon(invocation, request, resolved,
+                    CustomResourceResponse.success(later.physicalResourceId(), Map.of(), false));
         }
     }
 

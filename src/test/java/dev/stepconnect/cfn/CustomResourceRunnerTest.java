@@ -227,7 +227,7 @@ class CustomResourceRunnerTest {
         List<Continuation> seen = new CopyOnWriteArrayList<>();
         CustomResourceProvider waiting = provider((request, deadline) -> {
             seen.add(request.continuation());
-            throw new ContinueLaterException("connection c still AUTHORIZING");
+            throw new ContinueLaterException("connection c still AUTHORIZING", "c");
         });
 
         new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(),
@@ -274,7 +274,7 @@ class CustomResourceRunnerTest {
     @Test
     void aHandOnThatFailsIsAnsweredFailedAtOnce() {
         CustomResourceProvider waiting = provider((request, deadline) -> {
-            throw new ContinueLaterException("connection c still AUTHORIZING");
+            throw new ContinueLaterException("connection c still AUTHORIZING", "c");
         });
 
         new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(), (event, context) -> {

@@ -1096,6 +1096,37 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void aRenameWhoseHandOnFailsLeavesNoConnectionBehind() {
+        // The FAILED answer keeps the old Name: CloudFormation never learns of the new connection and never
+        // sends a Delete for it, so the provider must remove it itself.
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String original = AwsEmulator.uniqueName("sc-handon-rename");
+        String renamed = AwsEmulator.uniqueName("sc-handon-rename");
+        Map<String, Object> before = properties(original, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null);
+        Map<String, Object> after = properties(renamed, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null);
+        assertSuccess(invoke(handler(AwsEmulator.clients()), event("Create", null, before, null)), original);
+        String update = event("Update", original, after, before);
+        String written = ConnectionMarker.of(stackId, "PartnerConnection",
+                Json.parseObject(update).string("RequestId").orElseThrow()).render();
+        lambda.fail(403, "AccessDeniedException");
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, renamed, "AUTHORIZING", null, written);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients(), "600"), update, Duration.ofSeconds(4));
+
+            assertThat(answer.string("Status")).contains("FAILED");
+            assertThat(answer.string("Reason").orElseThrow()).contains("handing the request on");
+            assertThat(answer.string("PhysicalResourceId")).contains(original);
+        } finally {
+            lambda.accept();
+        }
+        assertGone(renamed);
+        assertThat(describe(original)).isPresent();
+        cleanUp(original);
+    }
+
+    @Test
     void theChainOfHandOnsIsBounded() {
         String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
         String name = AwsEmulator.uniqueName("sc-chainend");
@@ -1309,6 +1340,12 @@ class ConnectionProviderHandlerTest {
      * every later one reports {@code state} (with {@code stateReason}, if any).
      */
     private static void connectionStateAfterFirstLook(AwsJsonStub stub, String name, String state, String stateReason) {
+        connectionStateAfterFirstLook(stub, name, state, stateReason, null);
+    }
+
+    /** As above, the later answers carrying {@code description} (e.g. the marker the request wrote). */
+    private static void connectionStateAfterFirstLook(AwsJsonStub stub, String name, String state, String stateReason,
+                                                      String description) {
         String scenario = "state-of-" + name;
         stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
@@ -1321,6 +1358,9 @@ class ConnectionProviderHandlerTest {
         body.put("AuthorizationType", "API_KEY");
         if (stateReason != null) {
             body.put("StateReason", stateReason);
+        }
+        if (description != null) {
+            body.put("Description", description);
         }
         stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
