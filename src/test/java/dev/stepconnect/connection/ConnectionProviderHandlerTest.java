@@ -1127,6 +1127,33 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void aHandOnDeliveredTwiceWritesNothingAgainAndEachDeliveryAnswersOnce() {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String name = AwsEmulator.uniqueName("sc-handon-dup");
+        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        int queuedBefore = lambda.invocations().size();
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
+        }
+        String continued = lambda.invocations().get(queuedBefore).getBodyAsString();
+
+        // Lambda delivers the asynchronous hand-on at least once: here twice.
+        try (AwsJsonStub recorder = new AwsJsonStub("AWSEvents")) {
+            recorder.proxyUnmatchedTo(AwsEmulator.endpoint());
+            ConnectionProviderHandler handler = handler(recorder.clients(), "600");
+            assertSuccess(invoke(handler, continued), name);
+            assertSuccess(invoke(handler, continued), name);
+            assertThat(recorder.requests("CreateConnection")).isEmpty();
+            assertThat(recorder.requests("UpdateConnection")).isEmpty();
+            assertThat(recorder.requests("DeleteConnection")).isEmpty();
+        }
+        assertThat(describe(name).orElseThrow().connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
+        cleanUp(name);
+    }
+
+    @Test
     void theChainOfHandOnsIsBounded() {
         String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
         String name = AwsEmulator.uniqueName("sc-chainend");
