@@ -279,7 +279,9 @@ public final class CustomResourceRunner {
         try {
             Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
             long seconds = value == null ? 0 : Long.parseLong(String.valueOf(value).trim());
-            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+            // CloudFormation accepts 1-3600; anything else comes from a hand-made event and is ignored.
+            return seconds > 0 && seconds <= DEFAULT_SERVICE_TIMEOUT.toSeconds()
+                    ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
         } catch (RuntimeException unusable) {
             return Optional.empty();
         }
