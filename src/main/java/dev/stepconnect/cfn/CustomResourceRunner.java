@@ -142,8 +142,9 @@ public final class CustomResourceRunner {
                 throw new InvalidRequestException("the event is not valid JSON");
             }
             request = CustomResourceRequest.parse(event).withContinuation(invocation.chain());
-            resolved = provider.get();
-            response = resolved.handle(request, invocation.workDeadline());
+            resolved = resolvedFor(request);
+            response = resolved == null ? CustomResourceResponse.success(request.physicalResourceId(), Map.of(), false)
+                    : resolved.handle(request, invocation.workDeadline());
         } catch (ContinueLaterException later) {
             if (invocation.chain().handOnAllowed()) {
                 handOn(invocation, later, request, resolved);
@@ -185,6 +186,25 @@ public final class CustomResourceRunner {
         } catch (Throwable cleanupFailure) {
             LOG.error("clean-up after the abandoned result failed", cleanupFailure,
                     "logicalResourceId", invocation.target().logicalResourceId(), "stackId", invocation.target().stackId());
+        }
+    }
+
+    /**
+     * The provider for {@code request}; null when it could not start and the request is the Delete of a
+     * failed Create's id ({@link FailedCreateMarker}): that id names nothing, so the Delete succeeds
+     * without it. Failing it too would leave the stack {@code ROLLBACK_FAILED}, then {@code DELETE_FAILED},
+     * until the function is repaired.
+     */
+    private CustomResourceProvider resolvedFor(CustomResourceRequest request) {
+        try {
+            return provider.get();
+        } catch (ProviderUnavailableException unavailable) {
+            if (request.requestType() == RequestType.Delete && FailedCreateMarker.isMarker(request.physicalResourceId())) {
+                LOG.warn("provider could not start; the Delete of a failed Create's id needs none",
+                        "logicalResourceId", request.target().logicalResourceId(), "stackId", request.target().stackId());
+                return null;
+            }
+            throw unavailable;
         }
     }
 

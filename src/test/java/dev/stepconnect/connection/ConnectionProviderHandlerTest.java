@@ -623,6 +623,26 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void aMisconfiguredFunctionLetsTheStackDeleteWhatItsFailedCreateNeverMade() {
+        // Create failed because the function could not start; the rollback's Delete carries the failed
+        // Create's id, which names nothing: failing it too would leave the stack ROLLBACK_FAILED and then
+        // DELETE_FAILED until the function is repaired.
+        ConnectionProviderHandler handler = new ConnectionProviderHandler(
+                new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "soon")), env -> AwsEmulator.clients(),
+                Duration.ofMillis(100), TIMER_MARGIN, sender());
+        Map<String, Object> properties = properties("x", AuthorizationType.API_KEY, "s", null);
+        JsonObject created = invoke(handler, event("Create", null, properties, null));
+        String failedId = created.string("PhysicalResourceId").orElseThrow();
+
+        JsonObject deleted = invoke(handler, event("Delete", failedId, properties, null));
+
+        assertThat(deleted.string("Status")).contains("SUCCESS");
+        assertThat(deleted.string("PhysicalResourceId")).contains(failedId);
+        // A Delete of anything else still fails: the provider cannot tell what it would leave behind.
+        assertThat(invoke(handler, event("Delete", "x", properties, null)).string("Status")).contains("FAILED");
+    }
+
+    @Test
     void productionConstructorBuildsItsDependencies() {
         // The no-arg constructor Lambda uses; a failed-Create marker needs no AWS call to answer.
         String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
