@@ -142,9 +142,23 @@ public final class ConnectionProvider implements CustomResourceProvider {
                 .filter(id -> !FailedCreateMarker.isMarker(id) && ConnectionNames.isValid(id));
         Optional<ConnectionDescription> physical = physicalName.flatMap(service::describe);
         boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false);
-        Optional<String> byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
-                .filter(name -> !physicalName.equals(Optional.of(name)))
-                .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+        Optional<String> byName;
+        try {
+            byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
+                    .filter(name -> !physicalName.equals(Optional.of(name)))
+                    .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+        } catch (RuntimeException lookupFailed) {
+            if (!FailedCreateMarker.isMarker(physicalId)) {
+                throw lookupFailed;
+            }
+            // The failed Create's id names nothing; the look for a connection it may have left is a clean-up,
+            // and failing the Delete for it (EventBridge unreachable: likely why the Create failed) would leave
+            // the stack ROLLBACK_FAILED.
+            LOG.warn("could not look for a connection the failed Create may have left; nothing was deleted",
+                    "connectionName", ConnectionProperties.nameOf(request.properties()).orElse(null),
+                    "errorType", lookupFailed.getClass().getSimpleName());
+            return CustomResourceResponse.success(physicalId, Map.of(), false);
+        }
         boolean tagToClean = physicalName.isPresent() && linkedSecret.isPresent();
         if (!physicalOurs && byName.isEmpty() && !tagToClean) {
             physical.ifPresent(c -> LOG.warn("connection is not this resource's; left in place", "connectionName",

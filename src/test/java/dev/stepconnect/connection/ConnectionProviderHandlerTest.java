@@ -189,6 +189,25 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void theDeleteOfACreateThatFailedBecauseEventBridgeWasUnreachableSucceedsWhileItStillIs() {
+        // The likeliest reason for a failed Create is an unreachable API; the rollback's Delete of the failed
+        // Create's id must not fail for the same reason and leave the stack ROLLBACK_FAILED.
+        ConnectionProviderHandler handler = handler(unreachableClients());
+        Map<String, Object> properties = properties(AwsEmulator.uniqueName("sc-unreach"), AuthorizationType.API_KEY,
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:absent-AbCdEf", null);
+        JsonObject created = invoke(handler, event("Create", null, properties, null));
+        assertFailedCreate(created);
+        String failedId = created.string("PhysicalResourceId").orElseThrow();
+
+        String delete = event("Delete", failedId, properties, null);
+        cloudFormation.stack(stackId, "ROLLBACK_IN_PROGRESS");
+        JsonObject deleted = invoke(handler, delete);
+
+        assertThat(deleted.string("Status")).contains("SUCCESS");
+        assertThat(deleted.string("PhysicalResourceId")).contains(failedId);
+    }
+
+    @Test
     void rollingBackARenameReusesTheConnectionThisResourceCreatedBefore() {
         String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
         String original = AwsEmulator.uniqueName("sc-rb");
