@@ -16,8 +16,13 @@ import software.amazon.awssdk.services.cloudformation.model.StackResourceDetail;
  * @see <a href="https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResource.html">DescribeStackResource</a>
  */
 public final class CloudFormationStacks {
-    /** CloudFormation's answer for a stack or resource that does not exist, or that the caller may not see. */
-    private static final List<String> UNKNOWN = List.of("ValidationError", "AccessDenied", "AccessDeniedException");
+    /**
+     * CloudFormation's answer for a stack or resource that does not exist. {@code AccessDenied} is not
+     * among them: it means the provider's role lacks the read permissions (or the stack is in another
+     * account), and concluding "not CloudFormation's" from it would let a Delete answer SUCCESS and leave
+     * the connection, with its copy of the credential, behind.
+     */
+    private static final List<String> UNKNOWN = List.of("ValidationError");
     private final CloudFormationClient cloudFormation;
 
     public CloudFormationStacks(CloudFormationClient cloudFormation) {

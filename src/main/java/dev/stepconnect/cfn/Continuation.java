@@ -17,13 +17,19 @@ public record Continuation(int attempt, Instant startedAt, boolean handOnAllowed
     /** The event field that carries the marker (CloudFormation never sends it). */
     public static final String FIELD = "StepConnectContinuation";
 
-    /** The marker an event carries, or a fresh chain starting {@code now}. Unusable markers start a fresh chain. */
+    /**
+     * The marker an event carries, or a fresh chain starting {@code now}. Unusable markers start a fresh
+     * chain; {@code startedAt} is kept within the last hour (CloudFormation's longest wait: an older chain
+     * is over anyway) and never after {@code now}, so no deadline computed from it can overflow.
+     */
     static Continuation of(JsonObject event, Instant now) {
         try {
             return event.object(FIELD).map(marker -> {
-                int attempt = marker.number("attempt").orElse(0L).intValue();
+                long attempt = marker.number("attempt").orElse(0L);
                 Instant started = marker.string("startedAt").map(Instant::parse).orElse(now);
-                return new Continuation(Math.max(0, attempt), started.isAfter(now) ? now : started, false);
+                Instant oldest = now.minus(CustomResourceRunner.DEFAULT_SERVICE_TIMEOUT);
+                Instant bounded = started.isAfter(now) ? now : started.isBefore(oldest) ? oldest : started;
+                return new Continuation((int) Math.min(Math.max(0, attempt), Integer.MAX_VALUE), bounded, false);
             }).orElse(new Continuation(0, now, false));
         } catch (RuntimeException unusable) {
             return new Continuation(0, now, false);

@@ -16,8 +16,9 @@ public interface CustomResourceProvider {
     Optional<String> explain(Throwable failure);
 
     /**
-     * The deadline timer already answered FAILED, and then {@code lateResponse} arrived: CloudFormation
-     * will never learn of what it describes. Undo what would otherwise be left behind, if anything.
+     * CloudFormation was answered FAILED but {@code lateResponse} describes what the request made: the
+     * deadline timer answered before the work finished, or a hand-on to a later invocation could not be
+     * queued. CloudFormation will never learn of it; undo what would otherwise be left behind, if anything.
      */
     default void abandoned(CustomResourceRequest request, CustomResourceResponse lateResponse) {
     }

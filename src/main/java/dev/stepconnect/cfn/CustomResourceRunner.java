@@ -142,11 +142,12 @@ public final class CustomResourceRunner {
                 throw new InvalidRequestException("the event is not valid JSON");
             }
             request = CustomResourceRequest.parse(event).withContinuation(invocation.chain());
-            resolved = provider.get();
-            response = resolved.handle(request, invocation.workDeadline());
+            resolved = resolvedFor(request);
+            response = resolved == null ? CustomResourceResponse.success(request.physicalResourceId(), Map.of(), false)
+                    : resolved.handle(request, invocation.workDeadline());
         } catch (ContinueLaterException later) {
             if (invocation.chain().handOnAllowed()) {
-                handOn(invocation, later);
+                handOn(invocation, later, request, resolved);
                 return;
             }
             response = CustomResourceResponse.failed(invocation.failureId(), Redaction.scrub(later.getMessage()));
@@ -169,18 +170,47 @@ public final class CustomResourceRunner {
                 "requestType", field(event, "RequestType"), "logicalResourceId", target.logicalResourceId(),
                 "stackId", target.stackId(), "lateStatus", response.status().name(),
                 "durationMs", millisSince(invocation.started()));
-        if (response.succeeded() && request != null && resolved != null) {
-            try {
-                resolved.abandoned(request, response);
-            } catch (Throwable cleanupFailure) {
-                LOG.error("clean-up after the late result failed", cleanupFailure,
-                        "logicalResourceId", target.logicalResourceId(), "stackId", target.stackId());
+        if (response.succeeded()) {
+            abandon(invocation, request, resolved, response);
+        }
+    }
+
+    /** CloudFormation was told FAILED and will never learn of what {@code unknown} names: let the provider undo it. */
+    private static void abandon(Invocation invocation, CustomResourceRequest request, CustomResourceProvider resolved,
+                                CustomResourceResponse unknown) {
+        if (request == null || resolved == null || unknown.physicalResourceId() == null) {
+            return;
+        }
+        try {
+            resolved.abandoned(request, unknown);
+        } catch (Throwable cleanupFailure) {
+            LOG.error("clean-up after the abandoned result failed", cleanupFailure,
+                    "logicalResourceId", invocation.target().logicalResourceId(), "stackId", invocation.target().stackId());
+        }
+    }
+
+    /**
+     * The provider for {@code request}; null when it could not start and the request is the Delete of a
+     * failed Create's id ({@link FailedCreateMarker}): that id names nothing, so the Delete succeeds
+     * without it. Failing it too would leave the stack {@code ROLLBACK_FAILED}, then {@code DELETE_FAILED},
+     * until the function is repaired.
+     */
+    private CustomResourceProvider resolvedFor(CustomResourceRequest request) {
+        try {
+            return provider.get();
+        } catch (ProviderUnavailableException unavailable) {
+            if (request.requestType() == RequestType.Delete && FailedCreateMarker.isMarker(request.physicalResourceId())) {
+                LOG.warn("provider could not start; the Delete of a failed Create's id needs none",
+                        "logicalResourceId", request.target().logicalResourceId(), "stackId", request.target().stackId());
+                return null;
             }
+            throw unavailable;
         }
     }
 
     /** Queues the request for a later invocation instead of answering; answers FAILED if that fails. */
-    private void handOn(Invocation invocation, ContinueLaterException later) {
+    private void handOn(Invocation invocation, ContinueLaterException later, CustomResourceRequest request,
+                        CustomResourceProvider resolved) {
         JsonObject event = invocation.parsed().event();
         ResponseTarget target = invocation.target();
         if (!invocation.responder().claim()) {
@@ -204,6 +234,9 @@ public final class CustomResourceRunner {
                             + failure.getClass().getSimpleName() + ")");
             invocation.responder().deliver(failed, invocation.answerDeadline(),
                     delivery -> report(invocation, failed, delivery, "FAILED"));
+            // Answered first (the stack must not wait on a clean-up call), then what the request made is undone.
+            abandon(invocation, request, resolved,
+                    CustomResourceResponse.success(later.physicalResourceId(), Map.of(), false));
         }
     }
 
@@ -266,7 +299,9 @@ public final class CustomResourceRunner {
         try {
             Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
             long seconds = value == null ? 0 : Long.parseLong(String.valueOf(value).trim());
-            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+            // CloudFormation accepts 1-3600; anything else comes from a hand-made event and is ignored.
+            return seconds > 0 && seconds <= DEFAULT_SERVICE_TIMEOUT.toSeconds()
+                    ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
         } catch (RuntimeException unusable) {
             return Optional.empty();
         }

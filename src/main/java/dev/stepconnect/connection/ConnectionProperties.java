@@ -89,8 +89,69 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
             throw new InvalidPropertyException(OAUTH_CONNECTIVITY_PARAMETERS + " applies only to AuthorizationType "
                     + "OAUTH_CLIENT_CREDENTIALS (a private authorization endpoint), got " + type);
         }
-        return new ConnectionProperties(name, type, secretId, description, invocation, oauthHttp, kmsKey,
-                linkSecretForRotation(properties), new PrivateConnectivity(invocationConfiguration, oauthConfiguration));
+        return builder(name, type, secretId).description(description).invocationParameters(invocation)
+                .oauthHttpParameters(oauthHttp).kmsKeyIdentifier(kmsKey)
+                .linkSecretForRotation(linkSecretForRotation(properties))
+                .connectivity(new PrivateConnectivity(invocationConfiguration, oauthConfiguration)).build();
+    }
+
+    /** Properties with the three required ones set and every optional one at its default (absent, no link). */
+    static Builder builder(String name, AuthorizationType authorizationType, String credentialsSecretId) {
+        return new Builder(name, authorizationType, credentialsSecretId);
+    }
+
+    /** Names the optional components (the record has nine); no validation: {@link #parse} validates. */
+    static final class Builder {
+        private final String name;
+        private final AuthorizationType authorizationType;
+        private final String credentialsSecretId;
+        private String description;
+        private HttpParameters invocationParameters = HttpParameters.NONE;
+        private HttpParameters oauthHttpParameters = HttpParameters.NONE;
+        private String kmsKeyIdentifier;
+        private boolean linkSecretForRotation;
+        private PrivateConnectivity connectivity = PrivateConnectivity.NONE;
+
+        private Builder(String name, AuthorizationType authorizationType, String credentialsSecretId) {
+            this.name = name;
+            this.authorizationType = authorizationType;
+            this.credentialsSecretId = credentialsSecretId;
+        }
+
+        Builder description(String value) {
+            description = value;
+            return this;
+        }
+
+        Builder invocationParameters(HttpParameters value) {
+            invocationParameters = value;
+            return this;
+        }
+
+        Builder oauthHttpParameters(HttpParameters value) {
+            oauthHttpParameters = value;
+            return this;
+        }
+
+        Builder kmsKeyIdentifier(String value) {
+            kmsKeyIdentifier = value;
+            return this;
+        }
+
+        Builder linkSecretForRotation(boolean value) {
+            linkSecretForRotation = value;
+            return this;
+        }
+
+        Builder connectivity(PrivateConnectivity value) {
+            connectivity = value;
+            return this;
+        }
+
+        ConnectionProperties build() {
+            return new ConnectionProperties(name, authorizationType, credentialsSecretId, description,
+                    invocationParameters, oauthHttpParameters, kmsKeyIdentifier, linkSecretForRotation, connectivity);
+        }
     }
 
     /**

@@ -1,30 +1,23 @@
 package dev.stepconnect.connection;
 
-import dev.stepconnect.aws.AwsErrors;
 import dev.stepconnect.eventbridge.ConnectionMarker;
 import dev.stepconnect.cfn.CloudFormationStacks;
 import dev.stepconnect.cfn.CustomResourceProvider;
 import dev.stepconnect.cfn.RequestRefusedException;
 import dev.stepconnect.cfn.StackCheckException;
 import dev.stepconnect.connection.ConnectionService.Window;
-import dev.stepconnect.eventbridge.ConnectionRequestException;
 import dev.stepconnect.log.Log;
 import dev.stepconnect.cfn.CustomResourceRequest;
 import dev.stepconnect.cfn.CustomResourceResponse;
 import dev.stepconnect.cfn.FailedCreateMarker;
 import dev.stepconnect.cfn.RequestType;
-import dev.stepconnect.credentials.InvalidCredentialException;
 import dev.stepconnect.eventbridge.ConnectionDescription;
 import dev.stepconnect.eventbridge.ConnectionNames;
-import dev.stepconnect.eventbridge.ConnectionNotReadyException;
 import dev.stepconnect.lambda.Deadline;
-import dev.stepconnect.log.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * {@code Custom::EventBridgeConnection}: maps CloudFormation requests onto {@link ConnectionService}
@@ -36,6 +29,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 public final class ConnectionProvider implements CustomResourceProvider {
     private static final Log LOG = Log.named("connection-provider");
+    /** The stack status in which CloudFormation sends the Updates that roll an update back. */
+    private static final String ROLLING_BACK_AN_UPDATE = "UPDATE_ROLLBACK_IN_PROGRESS";
     private final ConnectionService service;
     private final CloudFormationStacks stacks;
 
@@ -96,11 +91,39 @@ public final class ConnectionProvider implements CustomResourceProvider {
             throw new RequestRefusedException("request refused: CloudFormation does not confirm this Update ("
                     + verdict.refusal() + "); nothing was changed");
         }
-        if (properties.name().equals(request.physicalResourceId())) {
-            return answer(service.updateInPlace(properties, marker(request),
-                    ConnectionProperties.linkedSecretOf(request.oldProperties()), window));
+        try {
+            if (properties.name().equals(request.physicalResourceId())) {
+                return answer(service.updateInPlace(properties, marker(request),
+                        ConnectionProperties.linkedSecretOf(request.oldProperties()), window));
+            }
+            return answer(service.replace(properties, marker(request), window));
+        } catch (RuntimeException failure) {
+            if (!ROLLING_BACK_AN_UPDATE.equals(verdict.record().stackStatus())
+                    || !FailureDisposition.of(failure).rollbackKeepsConnection()) {
+                throw failure;
+            }
+            return keptAsItIs(request, properties, failure);
         }
-        return answer(service.replace(properties, marker(request), window));
+    }
+
+    /**
+     * A rollback Update that could not be carried out (the secret that served the old properties no longer
+     * does, or the connection settled DEAUTHORIZED): answering FAILED would leave the stack
+     * {@code UPDATE_ROLLBACK_FAILED}, and continuing the rollback would re-read the same secret and fail
+     * again. If the connection of the old Name exists and is this resource's, the rollback answers SUCCESS
+     * with it as it is (the resource is back under its old Name; its credential is the secret owner's to fix).
+     */
+    private CustomResourceResponse keptAsItIs(CustomResourceRequest request, ConnectionProperties properties,
+                                              RuntimeException failure) {
+        Optional<ConnectionDescription> current = service.describe(properties.name())
+                .filter(c -> TakeoverGuard.mayManage(c.marker(), marker(request)));
+        if (current.isEmpty()) {
+            throw failure;
+        }
+        LOG.warn("rollback keeps the connection as it is", "stackId", request.target().stackId(),
+                "logicalResourceId", request.target().logicalResourceId(), "connectionName", properties.name(),
+                "state", current.get().state(), "failure", explain(failure).orElse(failure.getClass().getSimpleName()));
+        return answer(current.get());
     }
 
     /**
@@ -119,9 +142,23 @@ public final class ConnectionProvider implements CustomResourceProvider {
                 .filter(id -> !FailedCreateMarker.isMarker(id) && ConnectionNames.isValid(id));
         Optional<ConnectionDescription> physical = physicalName.flatMap(service::describe);
         boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false);
-        Optional<String> byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
-                .filter(name -> !physicalName.equals(Optional.of(name)))
-                .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+        Optional<String> byName;
+        try {
+            byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
+                    .filter(name -> !physicalName.equals(Optional.of(name)))
+                    .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+        } catch (RuntimeException lookupFailed) {
+            if (!FailedCreateMarker.isMarker(physicalId)) {
+                throw lookupFailed;
+            }
+            // The failed Create's id names nothing; the look for a connection it may have left is a clean-up,
+            // and failing the Delete for it (EventBridge unreachable: likely why the Create failed) would leave
+            // the stack ROLLBACK_FAILED.
+            LOG.warn("could not look for a connection the failed Create may have left; nothing was deleted",
+                    "connectionName", ConnectionProperties.nameOf(request.properties()).orElse(null),
+                    "errorType", lookupFailed.getClass().getSimpleName());
+            return CustomResourceResponse.success(physicalId, Map.of(), false);
+        }
         boolean tagToClean = physicalName.isPresent() && linkedSecret.isPresent();
         if (!physicalOurs && byName.isEmpty() && !tagToClean) {
             physical.ifPresent(c -> LOG.warn("connection is not this resource's; left in place", "connectionName",
@@ -179,28 +216,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
 
     @Override
     public Optional<String> explain(Throwable failure) {
-        if (failure instanceof InvalidPropertyException || failure instanceof ConnectionConflictException
-                || failure instanceof InvalidCredentialException || failure instanceof RequestRefusedException
-                || failure instanceof StackCheckException) {
-            return Optional.of(failure.getMessage());
-        }
-        if (failure instanceof ConnectionNotReadyException notReady) {
-            return Optional.of(notReady.getMessage() + (notReady.timedOut()
-                    ? "; raise STEPCONNECT_WAIT_SECONDS or check the authorization endpoint"
-                    : "; check the credential and the endpoint it authorizes against"));
-        }
-        if (failure instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
-            String service = aws.awsErrorDetails().serviceName();
-            return Optional.of((service == null ? "AWS" : service) + " answered " + AwsErrors.code(aws)
-                    + " (HTTP " + aws.statusCode() + "): " + Redaction.scrub(aws.awsErrorDetails().errorMessage()));
-        }
-        if (failure instanceof ConnectionRequestException) {
-            return Optional.of(Redaction.scrub(failure.getMessage()));
-        }
-        if (failure instanceof SdkClientException) {
-            return Optional.of("could not reach the AWS API after retrying: " + Redaction.scrub(failure.getMessage()));
-        }
-        return Optional.empty();
+        return FailureDisposition.of(failure).reason(failure);
     }
 
     private static ConnectionMarker marker(CustomResourceRequest request) {

@@ -227,7 +227,7 @@ public final class ConnectionService {
             return gateway.awaitReady(name, overall.min(thisInvocation));
         } catch (ConnectionNotReadyException notReady) {
             if (notReady.timedOut() && window.handOnAllowed() && overall.at().isAfter(thisInvocation.at())) {
-                throw new ContinueLaterException(notReady.getMessage());
+                throw new ContinueLaterException(notReady.getMessage(), name);
             }
             throw notReady;
         }

@@ -127,6 +127,24 @@ class CustomResourceRunnerTest {
     }
 
     @Test
+    void aServiceTimeoutOrContinuationOutOfEveryRangeIsStillAnswered() {
+        // CloudFormation allows 1-3600 s; a hand-made event may carry anything, and must still be answered.
+        for (String serviceTimeout : List.of("99999999999999999", "-5", "0", "abc", "3601")) {
+            Map<String, Object> event = new LinkedHashMap<>(Json.parseObject(event("Create", null)).asMap());
+            event.put("ResourceProperties", Map.of("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:f",
+                    "ServiceTimeout", serviceTimeout));
+            event.put("RequestId", "req-" + serviceTimeout);
+            event.put(Continuation.FIELD, Map.of("attempt", 99999999999L, "startedAt", "-999999999-01-01T00:00:00Z"));
+
+            run(provider((request, deadline) -> CustomResourceResponse.success("made", Map.of(), false)),
+                    Json.write(event), Duration.ofSeconds(30));
+
+            assertThat(receiver.all()).as(serviceTimeout).filteredOn(r -> r.json().string("RequestId")
+                    .equals(Optional.of("req-" + serviceTimeout))).hasSize(1);
+        }
+    }
+
+    @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void returnsBeforeTheLambdaDeadlineWhileTheProviderIsStuck() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
@@ -227,7 +245,7 @@ class CustomResourceRunnerTest {
         List<Continuation> seen = new CopyOnWriteArrayList<>();
         CustomResourceProvider waiting = provider((request, deadline) -> {
             seen.add(request.continuation());
-            throw new ContinueLaterException("connection c still AUTHORIZING");
+            throw new ContinueLaterException("connection c still AUTHORIZING", "c");
         });
 
         new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(),
@@ -274,7 +292,7 @@ class CustomResourceRunnerTest {
     @Test
     void aHandOnThatFailsIsAnsweredFailedAtOnce() {
         CustomResourceProvider waiting = provider((request, deadline) -> {
-            throw new ContinueLaterException("connection c still AUTHORIZING");
+            throw new ContinueLaterException("connection c still AUTHORIZING", "c");
         });
 
         new CustomResourceRunner(() -> waiting, sender, Duration.ofSeconds(1), Clock.systemUTC(), (event, context) -> {

@@ -43,6 +43,18 @@ class StackOperationsTest {
     }
 
     @Test
+    void importsAndReviewsSendNoCustomResourceRequest() {
+        // Resource import cannot include custom resources and changes nothing else; a stack under review
+        // (change set not executed) runs nothing.
+        for (String status : List.of("IMPORT_IN_PROGRESS", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_IN_PROGRESS",
+                "IMPORT_ROLLBACK_FAILED", "IMPORT_ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "UPDATE_FAILED")) {
+            for (RequestType type : RequestType.values()) {
+                assertThat(StackOperations.sends(type, status)).as(type + " in " + status).isFalse();
+            }
+        }
+    }
+
+    @Test
     void aResourceOfAnotherTypeIsRefused() {
         CustomResourceRequest request = new CustomResourceRequest(RequestType.Delete,
                 new ResponseTarget(URI.create("https://example.com/r"), "arn:aws:cloudformation:us-east-1:1:stack/s/1",

@@ -36,6 +36,15 @@ class ConnectionPropertiesTest {
     }
 
     @Test
+    void theBuildersDefaultsAreWhatAbsentOptionalPropertiesParseTo() {
+        ConnectionProperties parsed = ConnectionProperties.parse(json(base()));
+
+        assertThat(ConnectionProperties.builder(parsed.name(), parsed.authorizationType(), parsed.credentialsSecretId())
+                .build()).isEqualTo(parsed);
+        assertThat(parsed.connectivity()).isEqualTo(PrivateConnectivity.NONE);
+    }
+
+    @Test
     void acceptsHttpParametersAsNestedObjectsWithStringLeavesOrAsJsonText() {
         Map<String, Object> nested = base();
         nested.put("InvocationHttpParameters", Map.of("HeaderParameters",

@@ -189,6 +189,25 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void theDeleteOfACreateThatFailedBecauseEventBridgeWasUnreachableSucceedsWhileItStillIs() {
+        // The likeliest reason for a failed Create is an unreachable API; the rollback's Delete of the failed
+        // Create's id must not fail for the same reason and leave the stack ROLLBACK_FAILED.
+        ConnectionProviderHandler handler = handler(unreachableClients());
+        Map<String, Object> properties = properties(AwsEmulator.uniqueName("sc-unreach"), AuthorizationType.API_KEY,
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:absent-AbCdEf", null);
+        JsonObject created = invoke(handler, event("Create", null, properties, null));
+        assertFailedCreate(created);
+        String failedId = created.string("PhysicalResourceId").orElseThrow();
+
+        String delete = event("Delete", failedId, properties, null);
+        cloudFormation.stack(stackId, "ROLLBACK_IN_PROGRESS");
+        JsonObject deleted = invoke(handler, delete);
+
+        assertThat(deleted.string("Status")).contains("SUCCESS");
+        assertThat(deleted.string("PhysicalResourceId")).contains(failedId);
+    }
+
+    @Test
     void rollingBackARenameReusesTheConnectionThisResourceCreatedBefore() {
         String secretArn = createSecret(credential(AuthorizationType.BASIC, "v1"));
         String original = AwsEmulator.uniqueName("sc-rb");
@@ -623,6 +642,26 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void aMisconfiguredFunctionLetsTheStackDeleteWhatItsFailedCreateNeverMade() {
+        // Create failed because the function could not start; the rollback's Delete carries the failed
+        // Create's id, which names nothing: failing it too would leave the stack ROLLBACK_FAILED and then
+        // DELETE_FAILED until the function is repaired.
+        ConnectionProviderHandler handler = new ConnectionProviderHandler(
+                new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "soon")), env -> AwsEmulator.clients(),
+                Duration.ofMillis(100), TIMER_MARGIN, sender());
+        Map<String, Object> properties = properties("x", AuthorizationType.API_KEY, "s", null);
+        JsonObject created = invoke(handler, event("Create", null, properties, null));
+        String failedId = created.string("PhysicalResourceId").orElseThrow();
+
+        JsonObject deleted = invoke(handler, event("Delete", failedId, properties, null));
+
+        assertThat(deleted.string("Status")).contains("SUCCESS");
+        assertThat(deleted.string("PhysicalResourceId")).contains(failedId);
+        // A Delete of anything else still fails: the provider cannot tell what it would leave behind.
+        assertThat(invoke(handler, event("Delete", "x", properties, null)).string("Status")).contains("FAILED");
+    }
+
+    @Test
     void productionConstructorBuildsItsDependencies() {
         // The no-arg constructor Lambda uses; a failed-Create marker needs no AWS call to answer.
         String marker = FailedCreateMarker.forRequest(UUID.randomUUID().toString());
@@ -879,6 +918,88 @@ class ConnectionProviderHandlerTest {
         cleanUp(name);
     }
 
+    @Test
+    void aDeleteCloudFormationRefusesToDescribeFailsAndLeavesNoOrphan() {
+        // AccessDenied from CloudFormation means the provider's role lacks its read permissions: nothing can
+        // be concluded. Answering SUCCESS would leave the connection (and its copy of the credential) behind.
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-cfn-denied");
+        Map<String, Object> properties = properties(name, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler(AwsEmulator.clients()), event("Create", null, properties, null)), name);
+        try (CloudFormationStub denied = new CloudFormationStub()) {
+            denied.fail("DescribeStacks", 403, "AccessDenied", "User is not authorized to perform cloudformation:DescribeStacks");
+            ConnectionProviderHandler handler = new ConnectionProviderHandler(
+                    new Environment(Map.of("STEPCONNECT_WAIT_SECONDS", "10")),
+                    env -> AwsEmulator.clients().withEndpoint("CLOUDFORMATION", denied.endpoint()),
+                    Duration.ofMillis(100), TIMER_MARGIN, sender());
+
+            JsonObject answer = invoke(handler, event("Delete", name, properties, null));
+
+            assertThat(answer.string("Status")).contains("FAILED");
+            assertThat(answer.string("Reason").orElseThrow()).contains("could not confirm").contains("AccessDenied");
+            assertThat(answer.string("PhysicalResourceId")).contains(name);
+        }
+        assertThat(describe(name)).isPresent();
+        // Once CloudFormation can be asked, the retried stack deletion removes it.
+        assertThat(invoke(handler(AwsEmulator.clients()), event("Delete", name, properties, null)).string("Status"))
+                .contains("SUCCESS");
+        assertGone(name);
+    }
+
+    @Test
+    void aRollbackUpdateSucceedsWithTheConnectionAsItIsWhenTheSecretNoLongerServes() {
+        // The forward Update failed because the secret now holds a credential of the wrong type. The rollback
+        // re-reads the same secret: failing it too would leave the stack UPDATE_ROLLBACK_FAILED.
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-rb-secret");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(name, AuthorizationType.API_KEY, secretArn, "v1");
+        Map<String, Object> after = properties(name, AuthorizationType.API_KEY, secretArn, "v2");
+        assertSuccess(invoke(handler, event("Create", null, before, null)), name);
+        String description = describe(name).orElseThrow().description();
+        putSecretValue(secretArn, credential(AuthorizationType.BASIC, "v2"));
+        JsonObject failed = invoke(handler, event("Update", name, after, before));
+        assertThat(failed.string("Status")).contains("FAILED");
+
+        String rollback = event("Update", name, before, after);
+        cloudFormation.stack(stackId, "UPDATE_ROLLBACK_IN_PROGRESS");
+        JsonObject answer = invoke(handler, rollback);
+
+        assertSuccess(answer, name);
+        assertThat(answer.object("Data").orElseThrow().string("Arn")).isPresent();
+        assertThat(describe(name).orElseThrow().description()).isEqualTo(description);
+        assertThat(output.logLines("rollback keeps the connection as it is")).singleElement()
+                .satisfies(line -> assertThat(line.string("connectionName")).contains(name));
+        // A forward Update with the same unusable secret still fails: only a rollback is lenient.
+        assertThat(invoke(handler, event("Update", name, after, before)).string("Status")).contains("FAILED");
+        cleanUp(name);
+    }
+
+    @Test
+    void aRenameRollbackReturnsToTheOldConnectionEvenWhenTheSecretNoLongerServes() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String original = AwsEmulator.uniqueName("sc-rb-rename");
+        String renamed = AwsEmulator.uniqueName("sc-rb-rename");
+        ConnectionProviderHandler handler = handler(AwsEmulator.clients());
+        Map<String, Object> before = properties(original, AuthorizationType.API_KEY, secretArn, null);
+        Map<String, Object> after = properties(renamed, AuthorizationType.API_KEY, secretArn, null);
+        assertSuccess(invoke(handler, event("Create", null, before, null)), original);
+        assertSuccess(invoke(handler, event("Update", original, after, before)), renamed);
+        putSecretValue(secretArn, "not json at all");
+
+        String rollback = event("Update", renamed, before, after);
+        cloudFormation.stack(stackId, "UPDATE_ROLLBACK_IN_PROGRESS");
+        assertSuccess(invoke(handler, rollback), original);
+
+        String cleanup = event("Delete", renamed, after, null);
+        cloudFormation.stack(stackId, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS");
+        cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection", original);
+        assertThat(invoke(handler, cleanup).string("Status")).contains("SUCCESS");
+        assertGone(renamed);
+        assertThat(describe(original)).isPresent();
+        cleanUp(original);
+    }
+
     // ------------------------------------------------------------------ marker, conflicts (issue 12.5)
 
     @Test
@@ -1010,6 +1131,64 @@ class ConnectionProviderHandlerTest {
         assertSuccess(answer, name);
         assertThat(answer.requiredObject("Data").string("State")).contains("AUTHORIZED");
         assertThat(receiver.all()).hasSize(1);
+        cleanUp(name);
+    }
+
+    @Test
+    void aRenameWhoseHandOnFailsLeavesNoConnectionBehind() {
+        // The FAILED answer keeps the old Name: CloudFormation never learns of the new connection and never
+        // sends a Delete for it, so the provider must remove it itself.
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String original = AwsEmulator.uniqueName("sc-handon-rename");
+        String renamed = AwsEmulator.uniqueName("sc-handon-rename");
+        Map<String, Object> before = properties(original, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null);
+        Map<String, Object> after = properties(renamed, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null);
+        assertSuccess(invoke(handler(AwsEmulator.clients()), event("Create", null, before, null)), original);
+        String update = event("Update", original, after, before);
+        String written = ConnectionMarker.of(stackId, "PartnerConnection",
+                Json.parseObject(update).string("RequestId").orElseThrow()).render();
+        lambda.fail(403, "AccessDeniedException");
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, renamed, "AUTHORIZING", null, written);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients(), "600"), update, Duration.ofSeconds(4));
+
+            assertThat(answer.string("Status")).contains("FAILED");
+            assertThat(answer.string("Reason").orElseThrow()).contains("handing the request on");
+            assertThat(answer.string("PhysicalResourceId")).contains(original);
+        } finally {
+            lambda.accept();
+        }
+        assertGone(renamed);
+        assertThat(describe(original)).isPresent();
+        cleanUp(original);
+    }
+
+    @Test
+    void aHandOnDeliveredTwiceWritesNothingAgainAndEachDeliveryAnswersOnce() {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        String name = AwsEmulator.uniqueName("sc-handon-dup");
+        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        int queuedBefore = lambda.invocations().size();
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
+        }
+        String continued = lambda.invocations().get(queuedBefore).getBodyAsString();
+
+        // Lambda delivers the asynchronous hand-on at least once: here twice.
+        try (AwsJsonStub recorder = new AwsJsonStub("AWSEvents")) {
+            recorder.proxyUnmatchedTo(AwsEmulator.endpoint());
+            ConnectionProviderHandler handler = handler(recorder.clients(), "600");
+            assertSuccess(invoke(handler, continued), name);
+            assertSuccess(invoke(handler, continued), name);
+            assertThat(recorder.requests("CreateConnection")).isEmpty();
+            assertThat(recorder.requests("UpdateConnection")).isEmpty();
+            assertThat(recorder.requests("DeleteConnection")).isEmpty();
+        }
+        assertThat(describe(name).orElseThrow().connectionState()).isEqualTo(ConnectionState.AUTHORIZED);
         cleanUp(name);
     }
 
@@ -1227,6 +1406,12 @@ class ConnectionProviderHandlerTest {
      * every later one reports {@code state} (with {@code stateReason}, if any).
      */
     private static void connectionStateAfterFirstLook(AwsJsonStub stub, String name, String state, String stateReason) {
+        connectionStateAfterFirstLook(stub, name, state, stateReason, null);
+    }
+
+    /** As above, the later answers carrying {@code description} (e.g. the marker the request wrote). */
+    private static void connectionStateAfterFirstLook(AwsJsonStub stub, String name, String state, String stateReason,
+                                                      String description) {
         String scenario = "state-of-" + name;
         stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
@@ -1239,6 +1424,9 @@ class ConnectionProviderHandlerTest {
         body.put("AuthorizationType", "API_KEY");
         if (stateReason != null) {
             body.put("StateReason", stateReason);
+        }
+        if (description != null) {
+            body.put("Description", description);
         }
         stub.server().stubFor(post(urlEqualTo("/")).atPriority(1)
                 .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
