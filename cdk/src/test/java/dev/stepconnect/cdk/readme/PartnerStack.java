@@ -22,7 +22,7 @@ public class PartnerStack extends Stack {
     public PartnerStack(Construct scope, String id) {
         super(scope, id);
 
-        // The partner credential (README, "Credentials secret"); tagged stepconnect:credentials=true by the construct.
+        // The partner credential (README, "Pointing it at your partner API"); tagged stepconnect:credentials=true by the construct.
         Secret credentials = Secret.Builder.create(this, "OrdersApiKey")
                 .generateSecretString(SecretStringGenerator.builder()
                         .secretStringTemplate("{\"apiKeyName\":\"x-api-key\"}")
