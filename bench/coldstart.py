@@ -41,6 +41,9 @@ PROBES = {
     "ProbeSmEbUrlConnection": (SM_EB, []),
     "ProbeSmEbCrt": (dict(SM_EB, BENCH_PROBE_HTTP="crt"), ["aws-crt-", "crt-core-"]),
     "ProbeAllFiveClients": (dict(SM_EB, BENCH_PROBE_CLIENTS="secretsmanager,eventbridge,sfn,cloudwatch,scheduler"), []),
+    # Every client AwsClients builds (the four added since: CloudFormation, Lambda, S3, CloudWatch Logs).
+    "ProbeAllNineClients": (dict(SM_EB, BENCH_PROBE_CLIENTS="secretsmanager,eventbridge,sfn,cloudwatch,scheduler,"
+                                                             "cloudformation,lambda,s3,logs"), []),
     # Priming in the constructor: what a SnapStart snapshot would contain.
     "ProbeSmEbPrimed": (dict(SM_EB, BENCH_PROBE_PRIME="init"), []),
     # Priming in an org.crac beforeCheckpoint hook: runs only under --snapstart.
@@ -505,6 +508,10 @@ def seed(endpoint, template):
             scheduler.create_schedule_group(Name=resolve({"Ref": logical_id}, template))
     # moto imports a service's backend on its first request: do it now, not in a function's first call.
     boto3.client("cloudwatch", **kw).describe_alarms(MaxRecords=1)
+    boto3.client("logs", **kw).describe_log_groups(limit=1)
+    boto3.client("s3", **kw).list_buckets()
+    boto3.client("cloudformation", **kw).list_stacks()
+    boto3.client("lambda", **kw).list_functions(MaxItems=1)
     scheduler.list_schedule_groups(MaxResults=1)
     boto3.client("sns", **kw).list_topics()
     sm.list_secrets(MaxResults=1)
