@@ -7,6 +7,7 @@ the runtime's flags, the real AWS Lambda runtime interface client (RIC), the fun
 An empty Java handler runs in the same rounds as the floor.
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -40,6 +41,9 @@ PROBES = {
     "ProbeSmEbUrlConnection": (SM_EB, []),
     "ProbeSmEbCrt": (dict(SM_EB, BENCH_PROBE_HTTP="crt"), ["aws-crt-", "crt-core-"]),
     "ProbeAllFiveClients": (dict(SM_EB, BENCH_PROBE_CLIENTS="secretsmanager,eventbridge,sfn,cloudwatch,scheduler"), []),
+    # Every client AwsClients builds (the four added since: CloudFormation, Lambda, S3, CloudWatch Logs).
+    "ProbeAllNineClients": (dict(SM_EB, BENCH_PROBE_CLIENTS="secretsmanager,eventbridge,sfn,cloudwatch,scheduler,"
+                                                             "cloudformation,lambda,s3,logs"), []),
     # Priming in the constructor: what a SnapStart snapshot would contain.
     "ProbeSmEbPrimed": (dict(SM_EB, BENCH_PROBE_PRIME="init"), []),
     # Priming in an org.crac beforeCheckpoint hook: runs only under --snapstart.
@@ -196,6 +200,7 @@ class Invocation:
         self.delivered = None
         self.done = None
         self.error = None
+        self.cfn = []  # (Status, Reason) of the custom-resource responses PUT during this invocation
 
 
 class RuntimeApi:
@@ -217,6 +222,7 @@ class RuntimeApi:
         self.per_environment = {}
         self.credential_requests = []
         self.restore_proc = None
+        self.current = None
         self.cond = threading.Condition()
         self.closed = False
         api = self
@@ -313,9 +319,13 @@ class RuntimeApi:
                 # CloudFormation custom resource responses (the event's ResponseURL points here).
                 body = self._body()
                 try:
-                    api.cfn_responses.append(json.loads(body).get("Status"))
+                    doc = json.loads(body)
+                    status, reason = doc.get("Status"), doc.get("Reason")
                 except ValueError:
-                    api.cfn_responses.append("unparseable")
+                    status, reason = "unparseable", None
+                api.cfn_responses.append(status)
+                if api.current is not None:
+                    api.current.cfn.append((status, reason))
                 self._send(200)
 
         class Server(ThreadingHTTPServer):
@@ -345,6 +355,7 @@ class RuntimeApi:
                 return None
             inv = self.pending.pop(0)
             inv.delivered = time.monotonic()
+            self.current = inv
             return inv
 
     def finish(self, request_id, now, error):
@@ -352,6 +363,10 @@ class RuntimeApi:
             inv = self.invocations.get(request_id)
             if inv is None:
                 return
+            if error is None and any(status != "SUCCESS" for status, _ in inv.cfn):
+                # A custom resource that answers CloudFormation FAILED failed, whatever it returned to Lambda.
+                status, reason = next((c for c in inv.cfn if c[0] != "SUCCESS"))
+                error = f"cfn:{status}: {str(reason)[:120]}"
             inv.done, inv.error = now, error
             if inv is self.order[0] and self.pid:
                 self.cold_proc = read_proc(self.pid)
@@ -453,8 +468,10 @@ def seed(endpoint, template):
     suffix = uuid.uuid4().hex[:8]
     connection = f"stepconnect-bench-{suffix}"
     credential = json.dumps({"authorizationType": "API_KEY", "apiKeyName": "x-api-key", "apiKeyValue": "bench-" + suffix})
+    # stepconnect:credentials=true: the owner's opt-in, without which every function refuses the secret.
     tags = [{"Key": "stepconnect:connection", "Value": connection},
-            {"Key": "stepconnect:generator", "Value": "random"}]
+            {"Key": "stepconnect:generator", "Value": "random"},
+            {"Key": "stepconnect:credentials", "Value": "true"}]
     secret = sm.create_secret(Name=f"stepconnect-bench/credentials-{suffix}", SecretString=credential, Tags=tags)
     events.create_connection(Name=connection, AuthorizationType="API_KEY",
                              AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key",
@@ -491,6 +508,10 @@ def seed(endpoint, template):
             scheduler.create_schedule_group(Name=resolve({"Ref": logical_id}, template))
     # moto imports a service's backend on its first request: do it now, not in a function's first call.
     boto3.client("cloudwatch", **kw).describe_alarms(MaxRecords=1)
+    boto3.client("logs", **kw).describe_log_groups(limit=1)
+    boto3.client("s3", **kw).list_buckets()
+    boto3.client("cloudformation", **kw).list_stacks()
+    boto3.client("lambda", **kw).list_functions(MaxItems=1)
     scheduler.list_schedule_groups(MaxResults=1)
     boto3.client("sns", **kw).list_topics()
     sm.list_secrets(MaxResults=1)
@@ -505,6 +526,33 @@ def seed(endpoint, template):
                                       SecretString=credential, Tags=tags)["ARN"]
         return {"ROTATION_SECRET_ARN": secret_arn, "ROTATION_TOKEN": start_rotation(sm, secret_arn)}
 
+    # The guardian's own pair: a secret and a connection whose marker (ConnectionMarker) names it as source
+    # and records its first version. Per execution environment, PutSecretValue makes a new AWSCURRENT, as
+    # the CloudTrail event says: each cold start syncs the connection (UpdateConnection, then the wait for
+    # AUTHORIZED); warm invocations find it already carrying AWSCURRENT. Its own pair so that the connections
+    # ConnectionProvider creates from SECRET_ARN (which it links in the secret's tag) never grow its work.
+    guardian_connection = f"stepconnect-bench-guardian-{suffix}"
+    guardian_secret = sm.create_secret(
+        Name=f"stepconnect-bench/guardian-{suffix}", SecretString=credential,
+        Tags=[{"Key": "stepconnect:connection", "Value": guardian_connection},
+              {"Key": "stepconnect:credentials", "Value": "true"}])
+
+    def marker_hash(text):
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    events.create_connection(
+        Name=guardian_connection, AuthorizationType="API_KEY",
+        Description=f"bench [stepconnect:source={marker_hash(guardian_secret['ARN'])};"
+                    f"version={marker_hash(guardian_secret['VersionId'])}]",
+        AuthParameters={"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "bench-" + suffix}})
+    guardian_versions = iter(range(1, 1 << 30))
+
+    def guardian_change():
+        n = next(guardian_versions)
+        sm.put_secret_value(SecretId=guardian_secret["ARN"], SecretString=json.dumps(
+            {"authorizationType": "API_KEY", "apiKeyName": "x-api-key", "apiKeyValue": f"bench-{suffix}-{n}"}))
+        return {"GUARDIAN_SECRET_ARN": guardian_secret["ARN"]}
+
     values = {
         "SECRET_ARN": secret["ARN"],
         "CONNECTION_NAME": connection,
@@ -515,7 +563,8 @@ def seed(endpoint, template):
     }
     # Per invocation: each createSecret needs a rotation of its own. Per execution environment: each
     # cold start handles a failure nobody has retried yet; its warm invocations are duplicate deliveries.
-    return values, {"ROTATION_": ("invocation", rotation_start), "FAILED_EXECUTION_": ("environment", failed_execution)}
+    return values, {"ROTATION_": ("invocation", rotation_start), "FAILED_EXECUTION_": ("environment", failed_execution),
+                    "GUARDIAN_": ("environment", guardian_change)}
 
 
 def start_rotation(sm, secret_arn):

@@ -25,7 +25,11 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -37,7 +41,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * records wall time, thread CPU time and classes loaded per phase into {@code BENCH_PROBE_OUT}.
  *
  * <p>Env: {@code BENCH_PROBE_CLIENTS} (comma-separated: secretsmanager, eventbridge, sfn, cloudwatch,
- * scheduler), {@code BENCH_PROBE_HTTP} ({@code urlconnection}: through AwsClients; {@code crt}: the same
+ * scheduler, cloudformation, lambda, s3, logs), {@code BENCH_PROBE_HTTP} ({@code urlconnection}: through AwsClients; {@code crt}: the same
  * client configuration with the AWS CRT HTTP client; {@code none}).
  */
 public final class ClientInitProbe implements RequestStreamHandler {
@@ -147,6 +151,10 @@ public final class ClientInitProbe implements RequestStreamHandler {
                 case "sfn" -> ((SfnClient) client).listStateMachines(b -> b.maxResults(1));
                 case "cloudwatch" -> ((CloudWatchClient) client).describeAlarms(b -> b.maxRecords(1));
                 case "scheduler" -> ((SchedulerClient) client).listScheduleGroups(b -> b.maxResults(1));
+                case "cloudformation" -> ((CloudFormationClient) client).listStacks();
+                case "lambda" -> ((LambdaClient) client).listFunctions(b -> b.maxItems(1));
+                case "s3" -> ((S3Client) client).listBuckets();
+                case "logs" -> ((CloudWatchLogsClient) client).describeLogGroups(b -> b.limit(1));
                 default -> throw new IllegalArgumentException(name);
             };
         } catch (software.amazon.awssdk.core.exception.SdkServiceException e) {
@@ -163,6 +171,10 @@ public final class ClientInitProbe implements RequestStreamHandler {
             case "sfn" -> aws.sfn();
             case "cloudwatch" -> aws.cloudWatch();
             case "scheduler" -> aws.scheduler();
+            case "cloudformation" -> aws.cloudFormation();
+            case "lambda" -> aws.lambda();
+            case "s3" -> aws.s3();
+            case "logs" -> aws.cloudWatchLogs();
             default -> throw new IllegalArgumentException(name);
         };
     }

@@ -57,9 +57,14 @@ public final class SweepHandler implements RequestStreamHandler {
     }
 
     private SweepHandler(Environment env, AwsClients clients, Clock clock) {
-        this(RemediationSettings.from(env), SweepSettings.from(env), clients.sfn(), clients.scheduler(), clock,
+        this(env, clients.sfn(), clients.scheduler(), clock);
+    }
+
+    /** Each client built once: priming must warm the very clients the handler calls (and not build a second pair). */
+    private SweepHandler(Environment env, SfnClient sfn, SchedulerClient scheduler, Clock clock) {
+        this(RemediationSettings.from(env), SweepSettings.from(env), sfn, scheduler, clock,
                 new SecureRandom()::nextDouble, DEADLINE_RESERVE);
-        SweepPriming.register(clients.sfn(), clients.scheduler());
+        SweepPriming.register(sfn, scheduler);
     }
 
     /** Test wiring: real SDK clients aimed wherever the test wants, the jitter pinned. */
