@@ -77,7 +77,12 @@ public final class GuardianService {
 
     private List<GuardianOutcome> scheduledCheck(Deadline deadline) {
         List<GuardianOutcome> outcomes = new ArrayList<>();
-        for (SecretsGateway.Listed listed : secrets.listLinked()) {
+        List<SecretsGateway.Listed> linked = secrets.listLinked();
+        List<SecretsGateway.Listed> toCheck = new ArrayList<>(linked);
+        // A secret whose last connection was unlinked (its stack deleted) is found by its leftover heal histories.
+        List<String> linkedArns = linked.stream().map(SecretsGateway.Listed::arn).toList();
+        secrets.listWithHistory().stream().filter(listed -> !linkedArns.contains(listed.arn())).forEach(toCheck::add);
+        for (SecretsGateway.Listed listed : toCheck) {
             if (!optedIn(listed)) {
                 LOG.info("secret names a connection but is not opted in (stepconnect:credentials=true); not read",
                         "secretArn", listed.arn());
@@ -148,6 +153,9 @@ public final class GuardianService {
             metrics.ignored("not-opted-in");
             return List.of();
         }
+        if (!secret.deleted()) {
+            removeExpiredHistories(secret);
+        }
         boolean rotating = !secret.deleted() && rotationInProgress(secret);
         List<GuardianOutcome> outcomes = new ArrayList<>();
         for (String name : secret.connections()) {
@@ -161,6 +169,34 @@ public final class GuardianService {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Removes the heal history tags that decide nothing any more: of connections the secret no longer names,
+     * and those without a heal in the last 60 minutes or a refusal of AWSCURRENT. A secret holds at most 50
+     * tags, so histories must not pile up (one per connection ever healed). Best effort: a failure is logged,
+     * the tags stay, the connections are still looked after.
+     *
+     * @see <a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html">Secrets Manager quotas</a>
+     */
+    private void removeExpiredHistories(SourceSecret secret) {
+        String currentHash = secret.currentVersion().map(ConnectionMarker::versionHash).orElse("");
+        Instant now = clock.instant();
+        List<String> linked = secret.connections();
+        List<String> expired = secret.historyConnections().stream()
+                .filter(name -> !linked.contains(name) || secret.healHistory(name).expired(now, currentHash))
+                .toList();
+        if (expired.isEmpty()) {
+            return;
+        }
+        try {
+            secrets.removeHistories(secret.arn(), expired);
+            LOG.info("heal histories removed", "secretArn", secret.arn(), "connections", String.join(",", expired));
+        } catch (AwsServiceException | SdkClientException e) {
+            LOG.warn("could not remove heal histories; they stay on the secret", "secretArn", secret.arn(),
+                    "connections", String.join(",", expired), "error", e instanceof AwsServiceException aws
+                            ? AwsErrors.code(aws) : e.getClass().getSimpleName());
+        }
     }
 
     /**

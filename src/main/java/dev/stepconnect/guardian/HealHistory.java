@@ -86,6 +86,15 @@ public record HealHistory(List<Instant> heals, String healedVersion, String refu
         return !last.isAfter(now) && Duration.between(last, now).compareTo(REFUSAL_WINDOW) < 0;
     }
 
+    /**
+     * Whether this history no longer decides anything: no heal inside the flap-limit window (so none inside
+     * the refusal window either) and no refusal of {@code currentHash} (a refusal is lifted by a new
+     * AWSCURRENT). Such a tag can be removed: it only takes one of the secret's 50 tags.
+     */
+    public boolean expired(Instant now, String currentHash) {
+        return healsWithin(now) == 0 && heals.stream().noneMatch(at -> at.isAfter(now)) && !refused(currentHash);
+    }
+
     public boolean refused(String versionHash) {
         return versionHash.equals(refusedVersion);
     }
