@@ -123,8 +123,13 @@ public final class GuardianService {
         if (secret.isEmpty()) {
             return List.of(report(deletedSource(name, source.get().arn(), connection.get())));
         }
-        boolean rotating = rotationInProgress(secret.get());
-        return List.of(report(examine(secret.get(), name, connection, rotating, Trigger.CONNECTION_STATE, deadline)));
+        try {
+            boolean rotating = rotationInProgress(secret.get());
+            return List.of(report(examine(secret.get(), name, connection, rotating, Trigger.CONNECTION_STATE, deadline)));
+        } catch (RuntimeException e) {
+            // As for a secret's connections: a passing failure defers (the event is retried), a definitive one fails.
+            return List.of(report(awsFailure(name, secret.get().arn(), null, connection.get().state(), e)));
+        }
     }
 
     private List<GuardianOutcome> onSecret(String secretId, Trigger trigger, Deadline deadline) {
@@ -294,8 +299,14 @@ public final class GuardianService {
         HealHistory updated = history;
         if (action == Action.HEAL) {
             // Recorded before the write: a heal that dies half-way still counts against the flap limit.
-            updated = history.withHeal(clock.instant(), versionHash);
-            secrets.saveHistory(secret.arn(), name, updated);
+            updated = history.withHealAttempt(clock.instant());
+            Optional<String> notRecorded = saveHistory(secret.arn(), name, updated);
+            if (notRecorded.isPresent()) {
+                metrics.count(GuardianMetrics.HEAL_FAILED, name);
+                return outcome(name, secret.arn(), action, GuardianOutcome.FAILED, before, before,
+                        "the heal could not be recorded in the heal history (" + notRecorded.get() + "); not healed:"
+                                + " the flap limit could not count it");
+            }
         }
         Deadline deadline = Deadline.in(settings.connectionWait(), clock).min(invocation);
         ConnectionDescription after;
@@ -307,6 +318,12 @@ public final class GuardianService {
         Optional<String> notProven = prove(secret, after, credential, deadline);
         if (notProven.isPresent()) {
             return refused(secret, name, updated, versionHash, action, before, after.state(), notProven.get());
+        }
+        if (action == Action.HEAL) {
+            // Only now is the version on the connection: a fall within the refusal window is a refusal of it.
+            saveHistory(secret.arn(), name, updated.withHealed(versionHash)).ifPresent(why -> LOG.warn(
+                    "healed, but the heal history does not record the version applied", "connection", name,
+                    "secretArn", secret.arn(), "reason", why));
         }
         metrics.count(action == Action.HEAL ? GuardianMetrics.HEALED : GuardianMetrics.SYNCED, name);
         return outcome(name, secret.arn(), action, GuardianOutcome.OK, before, after.state(),
@@ -326,6 +343,22 @@ public final class GuardianService {
                         e.disposition().name() + ": " + e.getMessage());
             }
         };
+    }
+
+    /**
+     * TagResource of the heal history. A passing failure (throttling, 5xx, no answer) is thrown on, for the
+     * event's retry; a definitive one (the secret's 50 tags are used up, AccessDenied) is returned as its reason.
+     */
+    private Optional<String> saveHistory(String arn, String name, HealHistory history) {
+        try {
+            secrets.saveHistory(arn, name, history);
+            return Optional.empty();
+        } catch (AwsServiceException e) {
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw e;
+            }
+            return Optional.of("TagResource failed: " + AwsErrors.code(e) + " (HTTP " + e.statusCode() + ")");
+        }
     }
 
     /** Probes the written connection; the refusal reason when the partner refused the credential. */

@@ -168,7 +168,8 @@ class ConnectionLifecycleTest {
         // 7. The stack is deleted: the connection goes, and the guardian has nothing left to manage.
         JsonObject deleted = provider("Delete", connection, connection, secret);
         assertThat(deleted.string("Status")).contains("SUCCESS");
-        assertThat(eventBridge.listConnections(r -> r.namePrefix(connection)).connections()).isEmpty();
+        assertThat(eventBridge.listConnections(r -> r.namePrefix(connection)).connections())
+                .noneSatisfy(c -> assertThat(c.name()).isEqualTo(connection));
         assertThat(tags(secret)).doesNotContainKey("stepconnect:connection");
         JsonObject after = scheduled();
         assertThat(after.objects("outcomes")).noneSatisfy(o -> assertThat(o.string("connection")).contains(connection));
