@@ -679,53 +679,20 @@ class GuardianHandlerTest {
         }
     }
 
-    /** DescribeConnection answers DEAUTHORIZED until the guardian's UpdateConnection goes through. */
     private void deauthorizedUntilUpdated(String connection) {
-        String body = deauthorizedBody(connection);
-        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(json(body)));
-        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("updated")
-                .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
+        new DeauthorizedConnection(front, events, KEY_HEADER).untilUpdated(connection);
     }
 
-    /** EventBridge deauthorizes the connection again (the stub answers DEAUTHORIZED with its current marker). */
     private void deauthorizedAgain(String connection) {
-        // Newer stubs win over older ones of the same priority: these carry the marker as it is now.
-        deauthorizedUntilUpdated(connection);
-        front.server().setScenarioState(connection, Scenario.STARTED);
+        new DeauthorizedConnection(front, events, KEY_HEADER).again(connection);
     }
 
-    /** DescribeConnection answers DEAUTHORIZED whatever is written: the partner refuses the credential at once. */
     private void alwaysDeauthorized(String connection) {
-        String body = deauthorizedBody(connection);
-        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .willReturn(json(body)));
-    }
-
-    private String deauthorizedBody(String connection) {
-        var real = events.describeConnection(r -> r.name(connection));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Name", connection);
-        body.put("ConnectionArn", real.connectionArn());
-        body.put("ConnectionState", "DEAUTHORIZED");
-        body.put("StateReason", "Received 401 from the endpoint");
-        body.put("AuthorizationType", "API_KEY");
-        body.put("Description", real.description());
-        body.put("SecretArn", real.secretArn());
-        body.put("AuthParameters", Map.of("ApiKeyAuthParameters", Map.of("ApiKeyName", KEY_HEADER)));
-        return Json.write(body);
+        new DeauthorizedConnection(front, events, KEY_HEADER).always(connection);
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0).withBody(body);
+        return DeauthorizedConnection.json(body);
     }
 
     private List<String> updateBodies(String connection) {

@@ -1,16 +1,11 @@
 package dev.stepconnect.system;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.stepconnect.config.Environment;
 import dev.stepconnect.connection.ConnectionProviderHandler;
 import dev.stepconnect.eventbridge.ConnectionMarker;
+import dev.stepconnect.guardian.DeauthorizedConnection;
 import dev.stepconnect.guardian.GuardianHandler;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
@@ -260,34 +255,12 @@ class ConnectionLifecycleTest {
         return mine.get(0);
     }
 
-    /** DescribeConnection answers DEAUTHORIZED (with the connection's current marker) until an UpdateConnection goes through. */
     private void deauthorizedUntilUpdated(String connection) {
-        var real = eventBridge.describeConnection(r -> r.name(connection));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Name", connection);
-        body.put("ConnectionArn", real.connectionArn());
-        body.put("ConnectionState", "DEAUTHORIZED");
-        body.put("StateReason", "Received 401 from the endpoint");
-        body.put("AuthorizationType", "API_KEY");
-        body.put("Description", real.description());
-        body.put("SecretArn", real.secretArn());
-        body.put("AuthParameters", Map.of("ApiKeyAuthParameters", Map.of("ApiKeyName", "x-api-key")));
-        events.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0)
-                        .withBody(Json.write(body))));
-        events.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("updated")
-                .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
+        new DeauthorizedConnection(events, eventBridge, "x-api-key").untilUpdated(connection);
     }
 
     private void deauthorizedAgain(String connection) {
-        deauthorizedUntilUpdated(connection);
-        events.server().setScenarioState(connection, Scenario.STARTED);
+        new DeauthorizedConnection(events, eventBridge, "x-api-key").again(connection);
     }
 
     private List<String> updates(String connection) {
