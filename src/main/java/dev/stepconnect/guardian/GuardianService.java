@@ -81,7 +81,13 @@ public final class GuardianService {
         List<SecretsGateway.Listed> toCheck = new ArrayList<>(linked);
         // A secret whose last connection was unlinked (its stack deleted) is found by its leftover heal histories.
         List<String> linkedArns = linked.stream().map(SecretsGateway.Listed::arn).toList();
-        secrets.listWithHistory().stream().filter(listed -> !linkedArns.contains(listed.arn())).forEach(toCheck::add);
+        try {
+            secrets.listWithHistory().stream().filter(listed -> !linkedArns.contains(listed.arn())).forEach(toCheck::add);
+        } catch (AwsServiceException | SdkClientException e) {
+            // Only a clean-up: the connections are looked after without it, the next check tries again.
+            LOG.warn("could not list secrets with heal histories; their clean-up waits for the next check", "error",
+                    e instanceof AwsServiceException aws ? AwsErrors.code(aws) : e.getClass().getSimpleName());
+        }
         for (SecretsGateway.Listed listed : toCheck) {
             if (!optedIn(listed)) {
                 LOG.info("secret names a connection but is not opted in (stepconnect:credentials=true); not read",
