@@ -45,6 +45,7 @@ final class GuardianPriming {
         DryRun.call(() -> secrets.listSecretVersionIds(r -> r.secretId(SECRET)));
         DryRun.call(() -> secrets.tagResource(r -> r.secretId(SECRET)
                 .tags(t -> t.key(HealHistory.tagKey(CONNECTION)).value("1700000000"))));
+        DryRun.call(() -> secrets.untagResource(r -> r.secretId(SECRET).tagKeys(HealHistory.tagKey(CONNECTION))));
         DryRun.call(() -> events.describeConnection(r -> r.name(CONNECTION)));
         DryRun.call(() -> events.updateConnection(r -> r.name(CONNECTION).authorizationType("API_KEY")
                 .authParameters(a -> a.apiKeyAuthParameters(k -> k.apiKeyName("x-api-key")

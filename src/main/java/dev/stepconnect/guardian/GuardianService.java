@@ -77,7 +77,18 @@ public final class GuardianService {
 
     private List<GuardianOutcome> scheduledCheck(Deadline deadline) {
         List<GuardianOutcome> outcomes = new ArrayList<>();
-        for (SecretsGateway.Listed listed : secrets.listLinked()) {
+        List<SecretsGateway.Listed> linked = secrets.listLinked();
+        List<SecretsGateway.Listed> toCheck = new ArrayList<>(linked);
+        // A secret whose last connection was unlinked (its stack deleted) is found by its leftover heal histories.
+        List<String> linkedArns = linked.stream().map(SecretsGateway.Listed::arn).toList();
+        try {
+            secrets.listWithHistory().stream().filter(listed -> !linkedArns.contains(listed.arn())).forEach(toCheck::add);
+        } catch (AwsServiceException | SdkClientException e) {
+            // Only a clean-up: the connections are looked after without it, the next check tries again.
+            LOG.warn("could not list secrets with heal histories; their clean-up waits for the next check", "error",
+                    e instanceof AwsServiceException aws ? AwsErrors.code(aws) : e.getClass().getSimpleName());
+        }
+        for (SecretsGateway.Listed listed : toCheck) {
             if (!optedIn(listed)) {
                 LOG.info("secret names a connection but is not opted in (stepconnect:credentials=true); not read",
                         "secretArn", listed.arn());
@@ -118,8 +129,13 @@ public final class GuardianService {
         if (secret.isEmpty()) {
             return List.of(report(deletedSource(name, source.get().arn(), connection.get())));
         }
-        boolean rotating = rotationInProgress(secret.get());
-        return List.of(report(examine(secret.get(), name, connection, rotating, Trigger.CONNECTION_STATE, deadline)));
+        try {
+            boolean rotating = rotationInProgress(secret.get());
+            return List.of(report(examine(secret.get(), name, connection, rotating, Trigger.CONNECTION_STATE, deadline)));
+        } catch (RuntimeException e) {
+            // As for a secret's connections: a passing failure defers (the event is retried), a definitive one fails.
+            return List.of(report(awsFailure(name, secret.get().arn(), null, connection.get().state(), e)));
+        }
     }
 
     private List<GuardianOutcome> onSecret(String secretId, Trigger trigger, Deadline deadline) {
@@ -148,6 +164,9 @@ public final class GuardianService {
             metrics.ignored("not-opted-in");
             return List.of();
         }
+        if (!secret.deleted()) {
+            removeExpiredHistories(secret);
+        }
         boolean rotating = !secret.deleted() && rotationInProgress(secret);
         List<GuardianOutcome> outcomes = new ArrayList<>();
         for (String name : secret.connections()) {
@@ -161,6 +180,34 @@ public final class GuardianService {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Removes the heal history tags that decide nothing any more: of connections the secret no longer names,
+     * and those without a heal in the last 60 minutes or a refusal of AWSCURRENT. A secret holds at most 50
+     * tags, so histories must not pile up (one per connection ever healed). Best effort: a failure is logged,
+     * the tags stay, the connections are still looked after.
+     *
+     * @see <a href="https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html">Secrets Manager quotas</a>
+     */
+    private void removeExpiredHistories(SourceSecret secret) {
+        String currentHash = secret.currentVersion().map(ConnectionMarker::versionHash).orElse("");
+        Instant now = clock.instant();
+        List<String> linked = secret.connections();
+        List<String> expired = secret.historyConnections().stream()
+                .filter(name -> !linked.contains(name) || secret.healHistory(name).expired(now, currentHash))
+                .toList();
+        if (expired.isEmpty()) {
+            return;
+        }
+        try {
+            secrets.removeHistories(secret.arn(), expired);
+            LOG.info("heal histories removed", "secretArn", secret.arn(), "connections", String.join(",", expired));
+        } catch (AwsServiceException | SdkClientException e) {
+            LOG.warn("could not remove heal histories; they stay on the secret", "secretArn", secret.arn(),
+                    "connections", String.join(",", expired), "error", e instanceof AwsServiceException aws
+                            ? AwsErrors.code(aws) : e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -258,8 +305,14 @@ public final class GuardianService {
         HealHistory updated = history;
         if (action == Action.HEAL) {
             // Recorded before the write: a heal that dies half-way still counts against the flap limit.
-            updated = history.withHeal(clock.instant(), versionHash);
-            secrets.saveHistory(secret.arn(), name, updated);
+            updated = history.withHealAttempt(clock.instant());
+            Optional<String> notRecorded = saveHistory(secret.arn(), name, updated);
+            if (notRecorded.isPresent()) {
+                metrics.count(GuardianMetrics.HEAL_FAILED, name);
+                return outcome(name, secret.arn(), action, GuardianOutcome.FAILED, before, before,
+                        "the heal could not be recorded in the heal history (" + notRecorded.get() + "); not healed:"
+                                + " the flap limit could not count it");
+            }
         }
         Deadline deadline = Deadline.in(settings.connectionWait(), clock).min(invocation);
         ConnectionDescription after;
@@ -271,6 +324,12 @@ public final class GuardianService {
         Optional<String> notProven = prove(secret, after, credential, deadline);
         if (notProven.isPresent()) {
             return refused(secret, name, updated, versionHash, action, before, after.state(), notProven.get());
+        }
+        if (action == Action.HEAL) {
+            // Only now is the version on the connection: a fall within the refusal window is a refusal of it.
+            saveHistory(secret.arn(), name, updated.withHealed(versionHash)).ifPresent(why -> LOG.warn(
+                    "healed, but the heal history does not record the version applied", "connection", name,
+                    "secretArn", secret.arn(), "reason", why));
         }
         metrics.count(action == Action.HEAL ? GuardianMetrics.HEALED : GuardianMetrics.SYNCED, name);
         return outcome(name, secret.arn(), action, GuardianOutcome.OK, before, after.state(),
@@ -290,6 +349,22 @@ public final class GuardianService {
                         e.disposition().name() + ": " + e.getMessage());
             }
         };
+    }
+
+    /**
+     * TagResource of the heal history. A passing failure (throttling, 5xx, no answer) is thrown on, for the
+     * event's retry; a definitive one (the secret's 50 tags are used up, AccessDenied) is returned as its reason.
+     */
+    private Optional<String> saveHistory(String arn, String name, HealHistory history) {
+        try {
+            secrets.saveHistory(arn, name, history);
+            return Optional.empty();
+        } catch (AwsServiceException e) {
+            if (e.isThrottlingException() || e.statusCode() >= 500) {
+                throw e;
+            }
+            return Optional.of("TagResource failed: " + AwsErrors.code(e) + " (HTTP " + e.statusCode() + ")");
+        }
     }
 
     /** Probes the written connection; the refusal reason when the partner refused the credential. */

@@ -86,19 +86,41 @@ public record HealHistory(List<Instant> heals, String healedVersion, String refu
         return !last.isAfter(now) && Duration.between(last, now).compareTo(REFUSAL_WINDOW) < 0;
     }
 
+    /**
+     * Whether this history no longer decides anything: no heal inside the flap-limit window (so none inside
+     * the refusal window either) and no refusal of {@code currentHash} (a refusal is lifted by a new
+     * AWSCURRENT). Such a tag can be removed: it only takes one of the secret's 50 tags.
+     */
+    public boolean expired(Instant now, String currentHash) {
+        return healsWithin(now) == 0 && heals.stream().noneMatch(at -> at.isAfter(now)) && !refused(currentHash);
+    }
+
     public boolean refused(String versionHash) {
         return versionHash.equals(refusedVersion);
     }
 
     /** This history with a heal of {@code versionHash} at {@code now}; older heals outside the window are dropped. */
     public HealHistory withHeal(Instant now, String versionHash) {
+        return withHealAttempt(now).withHealed(versionHash);
+    }
+
+    /**
+     * This history with a heal started at {@code now} (it counts against the flap limit) that has not put a
+     * version on yet: a heal whose write failed must not make the connection's next fall look like a refusal.
+     */
+    public HealHistory withHealAttempt(Instant now) {
         Instant since = now.minus(WINDOW);
         List<Instant> kept = new ArrayList<>(heals.stream().filter(at -> at.isAfter(since)).toList());
         kept.add(now);
         while (kept.size() > MAX_LIMIT) {
             kept.remove(0);
         }
-        return new HealHistory(kept, versionHash, refusedVersion);
+        return new HealHistory(kept, null, refusedVersion);
+    }
+
+    /** This history with the last heal recorded as having put {@code versionHash} on the connection. */
+    public HealHistory withHealed(String versionHash) {
+        return new HealHistory(heals, versionHash, refusedVersion);
     }
 
     public HealHistory withRefused(String versionHash) {

@@ -40,11 +40,23 @@ public final class SecretsGateway {
      * @see <a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html">ListSecrets</a>
      */
     public List<Listed> listLinked() {
+        return listWithTagKey(CredentialSecrets.CONNECTION_TAG);
+    }
+
+    /**
+     * Every secret with a heal history tag ({@code stepconnect:guardian:...}; the {@code tag-key} filter is
+     * a prefix match), so that the histories of connections a secret no longer feeds can be removed.
+     */
+    public List<Listed> listWithHistory() {
+        return listWithTagKey(HealHistory.TAG_PREFIX);
+    }
+
+    private List<Listed> listWithTagKey(String tagKeyPrefix) {
         List<Listed> found = new ArrayList<>();
         String token = null;
         do {
             ListSecretsRequest.Builder request = ListSecretsRequest.builder().includePlannedDeletion(true).maxResults(100)
-                    .filters(f -> f.key(FilterNameStringType.TAG_KEY).values(CredentialSecrets.CONNECTION_TAG));
+                    .filters(f -> f.key(FilterNameStringType.TAG_KEY).values(tagKeyPrefix));
             if (token != null) {
                 request.nextToken(token);
             }
@@ -103,6 +115,11 @@ public final class SecretsGateway {
     public void saveHistory(String arn, String connection, HealHistory history) {
         secrets.tagResource(r -> r.secretId(arn).tags(Tag.builder().key(HealHistory.tagKey(connection))
                 .value(history.render()).build()));
+    }
+
+    /** Removes the heal history tags of {@code connections} from the secret (UntagResource). */
+    public void removeHistories(String arn, List<String> connections) {
+        secrets.untagResource(r -> r.secretId(arn).tagKeys(connections.stream().map(HealHistory::tagKey).toList()));
     }
 
     private static Map<String, String> tagMap(List<Tag> tags) {

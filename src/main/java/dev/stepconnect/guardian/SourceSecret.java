@@ -82,6 +82,12 @@ public record SourceSecret(String arn, String name, boolean rotationEnabled, Map
         }
     }
 
+    /** The connections this secret holds a heal history tag for ({@code stepconnect:guardian:<connection>}). */
+    public List<String> historyConnections() {
+        return tags.keySet().stream().filter(key -> key.startsWith(HealHistory.TAG_PREFIX))
+                .map(key -> key.substring(HealHistory.TAG_PREFIX.length())).sorted().toList();
+    }
+
     public HealHistory healHistory(String connection) {
         return HealHistory.parse(tags.get(HealHistory.tagKey(connection)));
     }

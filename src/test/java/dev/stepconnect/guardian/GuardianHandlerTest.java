@@ -451,6 +451,128 @@ class GuardianHandlerTest {
         assertThat(updateBodies(m.connection())).isEmpty();
     }
 
+    // ------------------------------------------------------------------ review: seams and faults
+
+    /**
+     * One secret names three connections, one of them marked with another source: a CloudTrail event naming
+     * the secret only by name (what the caller typed, no responseElements), and one with the old {@code aRN}
+     * spelling, sync the two that follow it and never write the third.
+     */
+    @Test
+    void aSecretNamingThreeConnectionsWritesOnlyThoseThatFollowIt() {
+        String key = "shared-key-" + UUID.randomUUID();
+        String one = AwsEmulator.uniqueName("guard-three-a");
+        String two = AwsEmulator.uniqueName("guard-three-b");
+        String foreign = AwsEmulator.uniqueName("guard-three-x");
+        String arn = secret(one + "," + two + "," + foreign, key, true, null);
+        String version = currentVersion(arn);
+        createConnection(one, key, new ConnectionMarker(null, null, null, null).carrying(arn, version));
+        createConnection(two, key, new ConnectionMarker(null, null, null, null).carrying(arn, version));
+        createConnection(foreign, "foreign-key-" + UUID.randomUUID(),
+                new ConnectionMarker(null, null, ConnectionMarker.sourceHash("arn:aws:secretsmanager:us-east-1:123456789012:secret:team-b"), null));
+        String newKey = "shared-new-" + UUID.randomUUID();
+        knownSecrets.add(newKey);
+        secrets.putSecretValue(r -> r.secretId(arn).secretString(apiKeyJson(newKey)));
+
+        JsonObject byName = invoke(handler(), trailEvent("PutSecretValue", nameOf(arn), null));
+
+        assertThat(onlyOutcome(byName, one).string("action")).contains("SYNC");
+        assertThat(onlyOutcome(byName, two).string("action")).contains("SYNC");
+        assertThat(onlyOutcome(byName, foreign).string("action")).contains("IGNORE_NOT_FOLLOWING");
+        assertThat(updateBodies(foreign)).isEmpty();
+        assertThat(emf("ConnectionHealthy", foreign)).as("not ours: no health reported").isEmpty();
+
+        String newer = "shared-newer-" + UUID.randomUUID();
+        knownSecrets.add(newer);
+        secrets.putSecretValue(r -> r.secretId(arn).secretString(apiKeyJson(newer)));
+        String legacy = trailEvent("UpdateSecret", nameOf(arn), null).replace("\"responseElements\":{}",
+                "\"responseElements\":{\"aRN\":\"" + arn + "\"}");
+        assertThat(legacy).contains("aRN");
+        JsonObject byLegacyArn = invoke(handler(), legacy);
+
+        assertThat(onlyOutcome(byLegacyArn, one).string("action")).contains("SYNC");
+        assertThat(updateBodies(one)).hasSize(2);
+        assertThat(updateBodies(two)).hasSize(2);
+        assertThat(updateBodies(foreign)).isEmpty();
+    }
+
+    /**
+     * The heal history cannot be recorded (TagResource refused, e.g. the secret already holds 50 tags): the heal
+     * fails closed (no write that the flap limit could not count) as an outcome, not as an event retried to death.
+     */
+    @Test
+    void aHealWhoseHistoryCannotBeRecordedFailsClosedAsAnOutcome() {
+        Managed m = managed(false);
+        deauthorizedUntilUpdated(m.connection());
+        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
+                .withHeader("X-Amz-Target", equalTo("secretsmanager.TagResource"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"__type\":\"ValidationException\",\"message\":\"Number of tags exceeds the limit\"}")));
+
+        for (String event : List.of(stateEvent(m.connection()), scheduledEvent())) {
+            JsonObject outcome = onlyOutcome(invoke(handler(), event), m.connection());
+            assertThat(outcome.string("action")).contains("HEAL");
+            assertThat(outcome.string("result")).contains("failed");
+            assertThat(outcome.string("reason").orElse("")).contains("heal history");
+        }
+        assertThat(updateBodies(m.connection())).as("no uncounted heal").isEmpty();
+        assertThat(emf("ConnectionHealFailed", m.connection())).hasSize(2);
+    }
+
+    /**
+     * Every AWS call the guardian makes, throttled or failing with a 5xx past the SDK's own retries: the event is
+     * handed to Lambda's retries (never acknowledged as done), nothing half-written, no value printed.
+     */
+    @Test
+    void throttlingOrServerErrorsOnAnyCallNeverLoseAnEvent() {
+        List<String[]> faults = List.of(
+                new String[] {"secretsmanager.ListSecrets", "400", "ThrottlingException"},
+                new String[] {"secretsmanager.DescribeSecret", "500", "InternalServiceError"},
+                new String[] {"secretsmanager.GetSecretValue", "400", "ThrottlingException"},
+                new String[] {"secretsmanager.TagResource", "503", "ServiceUnavailable"},
+                new String[] {"AWSEvents.DescribeConnection", "400", "ThrottlingException"},
+                new String[] {"AWSEvents.UpdateConnection", "500", "InternalException"});
+        for (String[] fault : faults) {
+            Managed m = managed(false);
+            deauthorizedUntilUpdated(m.connection());
+            var stub = front.server().stubFor(post(urlEqualTo("/")).atPriority(0)
+                    .withHeader("X-Amz-Target", equalTo(fault[0]))
+                    .willReturn(aResponse().withStatus(Integer.parseInt(fault[1]))
+                            .withHeader("Content-Type", AwsJsonStub.JSON_1_0)
+                            .withBody("{\"__type\":\"" + fault[2] + "\",\"message\":\"injected\"}")));
+
+            assertThatThrownBy(() -> invoke(handler(), stateEvent(m.connection()))).as(fault[0])
+                    .isInstanceOf(GuardianRetryableException.class);
+            front.server().removeStub(stub);
+            assertThat(updateBodies(m.connection()).size()).as(fault[0]).isLessThanOrEqualTo(
+                    fault[0].endsWith("UpdateConnection") ? Integer.MAX_VALUE : 0);
+
+            // Lambda's retry, once the fault has passed, heals it.
+            JsonObject retried = onlyOutcome(invoke(handler(), stateEvent(m.connection())), m.connection());
+            assertThat(retried.string("result")).as(fault[0]).contains("ok");
+        }
+    }
+
+    /** Histories that decide nothing are removed: of a connection no longer named, and one without a recent heal. */
+    @Test
+    void expiredAndOrphanedHealHistoriesAreRemoved() {
+        Managed m = managed(false);
+        String other = AwsEmulator.uniqueName("guard-recent");
+        long now = clock.instant().getEpochSecond();
+        String hash = ConnectionMarker.versionHash(currentVersion(m.secretArn()));
+        secrets.tagResource(r -> r.secretId(m.secretArn()).tags(
+                Tag.builder().key("stepconnect:connection").value(m.connection() + "," + other).build(),
+                Tag.builder().key(HealHistory.tagKey(m.connection())).value((now - 7200) + " healed=" + hash).build(),
+                Tag.builder().key(HealHistory.tagKey(other)).value((now - 60) + " healed=" + hash).build(),
+                Tag.builder().key(HealHistory.tagKey("deleted-long-ago")).value(String.valueOf(now - 60)).build()));
+
+        invoke(handler(), scheduledEvent());
+
+        assertThat(tag(m.secretArn(), HealHistory.tagKey(m.connection()))).as("expired").isNull();
+        assertThat(tag(m.secretArn(), HealHistory.tagKey("deleted-long-ago"))).as("not named any more").isNull();
+        assertThat(tag(m.secretArn(), HealHistory.tagKey(other))).as("still counts").isNotNull();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A credentials secret (opted in) and the API_KEY connection that follows its AWSCURRENT. */
@@ -557,53 +679,20 @@ class GuardianHandlerTest {
         }
     }
 
-    /** DescribeConnection answers DEAUTHORIZED until the guardian's UpdateConnection goes through. */
     private void deauthorizedUntilUpdated(String connection) {
-        String body = deauthorizedBody(connection);
-        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(json(body)));
-        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.UpdateConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .inScenario(connection).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("updated")
-                .willReturn(aResponse().proxiedFrom(AwsEmulator.endpoint().toString())));
+        new DeauthorizedConnection(front, events, KEY_HEADER).untilUpdated(connection);
     }
 
-    /** EventBridge deauthorizes the connection again (the stub answers DEAUTHORIZED with its current marker). */
     private void deauthorizedAgain(String connection) {
-        // Newer stubs win over older ones of the same priority: these carry the marker as it is now.
-        deauthorizedUntilUpdated(connection);
-        front.server().setScenarioState(connection, Scenario.STARTED);
+        new DeauthorizedConnection(front, events, KEY_HEADER).again(connection);
     }
 
-    /** DescribeConnection answers DEAUTHORIZED whatever is written: the partner refuses the credential at once. */
     private void alwaysDeauthorized(String connection) {
-        String body = deauthorizedBody(connection);
-        front.server().stubFor(post(urlEqualTo("/")).atPriority(1)
-                .withHeader("X-Amz-Target", equalTo("AWSEvents.DescribeConnection"))
-                .withRequestBody(containing("\"" + connection + "\""))
-                .willReturn(json(body)));
-    }
-
-    private String deauthorizedBody(String connection) {
-        var real = events.describeConnection(r -> r.name(connection));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Name", connection);
-        body.put("ConnectionArn", real.connectionArn());
-        body.put("ConnectionState", "DEAUTHORIZED");
-        body.put("StateReason", "Received 401 from the endpoint");
-        body.put("AuthorizationType", "API_KEY");
-        body.put("Description", real.description());
-        body.put("SecretArn", real.secretArn());
-        body.put("AuthParameters", Map.of("ApiKeyAuthParameters", Map.of("ApiKeyName", KEY_HEADER)));
-        return Json.write(body);
+        new DeauthorizedConnection(front, events, KEY_HEADER).always(connection);
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", AwsJsonStub.JSON_1_0).withBody(body);
+        return DeauthorizedConnection.json(body);
     }
 
     private List<String> updateBodies(String connection) {

@@ -61,4 +61,24 @@ class HealHistoryTest {
     void tagKeyFitsSecretsManagerLimitsForTheLongestConnectionName() {
         assertThat(HealHistory.tagKey("c".repeat(64)).length()).isLessThanOrEqualTo(128);
     }
+
+    @Test
+    void aHealAttemptCountsButRecordsNoVersionUntilItWasApplied() {
+        HealHistory attempted = HealHistory.EMPTY.withHeal(NOW.minus(Duration.ofMinutes(30)), V1).withHealAttempt(NOW);
+        assertThat(attempted.healsWithin(NOW)).isEqualTo(2);
+        assertThat(attempted.healedMomentsAgo(V1, NOW.plusSeconds(60))).as("the write never went through").isFalse();
+        assertThat(attempted.withHealed(V1).healedMomentsAgo(V1, NOW.plusSeconds(60))).isTrue();
+        assertThat(HealHistory.parse(attempted.render())).isEqualTo(attempted);
+    }
+
+    @Test
+    void expiresWithoutARecentHealOrARefusalOfTheCurrentVersion() {
+        HealHistory healed = HealHistory.EMPTY.withHeal(NOW, V1);
+        assertThat(healed.expired(NOW.plus(Duration.ofMinutes(59)), V1)).isFalse();
+        assertThat(healed.expired(NOW.plus(Duration.ofMinutes(61)), V1)).isTrue();
+        HealHistory refused = healed.withRefused(V1);
+        assertThat(refused.expired(NOW.plus(Duration.ofHours(5)), V1)).as("a refusal holds while V1 is current").isFalse();
+        assertThat(refused.expired(NOW.plus(Duration.ofHours(5)), V2)).as("lifted by a new AWSCURRENT").isTrue();
+        assertThat(HealHistory.parse("not a history").expired(NOW, V1)).isTrue();
+    }
 }
