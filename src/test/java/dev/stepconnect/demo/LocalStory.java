@@ -498,8 +498,15 @@ public final class LocalStory {
         cloudFormation.clear();
         invoke(new ConnectionProviderHandler(env), event, Duration.ofMinutes(5));
         List<ResponseReceiver.Received> accepted = cloudFormation.accepted();
-        expect(accepted.size() == 1, "expected exactly one answer to CloudFormation, got " + accepted.size());
-        return accepted.get(0).json();
+        // A PUT whose reply is slow (a loaded machine) is sent again: delivery is at least once, and a repeat
+        // must be the same answer, never a different outcome.
+        expect(!accepted.isEmpty(), "expected an answer to CloudFormation, got none");
+        JsonObject answer = accepted.get(0).json();
+        for (ResponseReceiver.Received again : accepted) {
+            expect(Json.write(again.json().asMap()).equals(Json.write(answer.asMap())),
+                    "expected every delivery to CloudFormation to carry the same answer, got " + accepted.size() + " that differ");
+        }
+        return answer;
     }
 
     // ------------------------------------------------------------------ plumbing
