@@ -24,6 +24,7 @@ import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
 import dev.stepconnect.testing.CloudFormationStub;
+import dev.stepconnect.testing.ConnectionRequests;
 import dev.stepconnect.testing.LambdaInvokeStub;
 import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
@@ -62,8 +63,7 @@ class ConnectionProviderHandlerTest {
     private static final Duration TIMER_MARGIN = Duration.ofSeconds(1);
     private final ResponseReceiver receiver = new ResponseReceiver();
     private final List<String> secretValues = new ArrayList<>();
-    private final String stackId = "arn:aws:cloudformation:us-east-1:123456789012:stack/sc-test-"
-            + UUID.randomUUID().toString().substring(0, 8) + "/" + UUID.randomUUID();
+    private final String stackId = ConnectionRequests.stackId("sc-test");
     private static final CloudFormationStub cloudFormation = new CloudFormationStub();
     private static final LambdaInvokeStub lambda = new LambdaInvokeStub();
     private SecretsManagerClient secrets;
@@ -1294,30 +1294,12 @@ class ConnectionProviderHandlerTest {
         });
         cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection",
                 physicalId != null ? physicalId : String.valueOf(properties.get("Name")));
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("RequestType", type);
-        event.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
-        event.put("ResponseURL", receiver.responseUrl().toString());
-        event.put("StackId", stackId);
-        event.put("RequestId", UUID.randomUUID().toString());
-        event.put("LogicalResourceId", "PartnerConnection");
-        event.put("ResourceType", "Custom::EventBridgeConnection");
-        if (physicalId != null) {
-            event.put("PhysicalResourceId", physicalId);
-        }
-        event.put("ResourceProperties", properties);
-        if (old != null) {
-            event.put("OldResourceProperties", old);
-        }
-        return Json.write(event);
+        return ConnectionRequests.request(type, receiver.responseUrl(), stackId, "PartnerConnection", physicalId,
+                properties, old);
     }
 
     private static Map<String, Object> properties(String name, AuthorizationType type, String secretArn, String description) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
-        properties.put("Name", name);
-        properties.put("AuthorizationType", type.name());
-        properties.put("CredentialsSecretArn", secretArn);
+        Map<String, Object> properties = ConnectionRequests.properties(name, type.name(), secretArn);
         if (description != null) {
             properties.put("Description", description);
         }
