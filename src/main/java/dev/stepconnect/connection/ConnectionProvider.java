@@ -116,7 +116,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
     private CustomResourceResponse keptAsItIs(CustomResourceRequest request, ConnectionProperties properties,
                                               RuntimeException failure) {
         Optional<ConnectionDescription> current = service.describe(properties.name())
-                .filter(c -> TakeoverGuard.mayManage(c.marker(), marker(request)));
+                .filter(c -> TakeoverGuard.mayManage(c.marker().orElse(null), marker(request)));
         if (current.isEmpty()) {
             throw failure;
         }
@@ -141,12 +141,12 @@ public final class ConnectionProvider implements CustomResourceProvider {
         Optional<String> physicalName = Optional.of(physicalId)
                 .filter(id -> !FailedCreateMarker.isMarker(id) && ConnectionNames.isValid(id));
         Optional<ConnectionDescription> physical = physicalName.flatMap(service::describe);
-        boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false);
+        boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker().orElse(null), ours)).orElse(false);
         Optional<String> byName;
         try {
             byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
                     .filter(name -> !physicalName.equals(Optional.of(name)))
-                    .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+                    .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker().orElse(null), ours)).orElse(false));
         } catch (RuntimeException lookupFailed) {
             if (!FailedCreateMarker.isMarker(physicalId)) {
                 throw lookupFailed;

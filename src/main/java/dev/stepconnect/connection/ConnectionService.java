@@ -145,7 +145,7 @@ public final class ConnectionService {
         Optional<ConnectionMarker> existing = current.marker();
         if (existing.isPresent() && existing.get().sameRequest(ours)) {
             LOG.info("connection already written by this request; waiting for it", "connectionName", name);
-        } else if (!TakeoverGuard.mayManage(existing, ours)) {
+        } else if (!TakeoverGuard.mayManage(existing.orElse(null), ours)) {
             throw new ConnectionConflictException(existing.isEmpty()
                     ? ConnectionProperties.NAME + ": connection " + name + " carries no StepConnect marker (it was not"
                     + " made by StepConnect, or the marker was edited out of its Description); StepConnect never"
@@ -202,7 +202,7 @@ public final class ConnectionService {
                     continue;
                 }
             }
-            switch (TakeoverGuard.decide(existing.get().marker(), ours)) {
+            switch (TakeoverGuard.decide(existing.get().marker().orElse(null), ours)) {
                 case REFUSE -> throw new ConnectionConflictException(ConnectionProperties.NAME + ": a connection named "
                         + name + " already exists and was not created by this stack resource; StepConnect never takes"
                         + " over a connection it does not own. Choose another Name, or delete the existing connection");
