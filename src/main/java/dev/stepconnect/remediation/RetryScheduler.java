@@ -40,6 +40,12 @@ public class RetryScheduler {
         this.deadLetterArn = deadLetterArn;
     }
 
+    /** The scheduler of the deployment's schedule group, scheduler role and dead-letter queue. */
+    public static RetryScheduler of(SchedulerClient scheduler, RemediationSettings settings) {
+        return new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
+                settings.scheduleDeadLetterArn());
+    }
+
     /** Retry schedules with the given name prefix that have not run yet, counted up to {@code limit}. */
     public int countPending(String namePrefix, int limit) {
         int count = 0;
