@@ -308,11 +308,8 @@ public final class CustomResourceRunner {
     }
 
     private static String explain(Throwable failure, CustomResourceProvider provider, Context context) {
-        if (failure instanceof InvalidRequestException) {
-            return "invalid custom resource request: " + failure.getMessage();
-        }
-        if (failure instanceof ProviderUnavailableException) {
-            return "the provider could not start: " + failure.getMessage();
+        if (failure instanceof RunnerFailureException own) {
+            return own.reason();
         }
         Optional<String> known = Optional.empty();
         if (provider != null) {
