@@ -11,8 +11,8 @@ class SweepModeTest {
     private static final String MACHINE_B = "arn:aws:states:us-east-1:123456789012:stateMachine:b";
 
     private static FailureEvent failure(String machine, String name) {
-        return new FailureEvent(machine.replace(":stateMachine:", ":execution:") + ":" + name, machine, name, "FAILED",
-                "States.Timeout", null, null, 0, RedriveStatus.REDRIVABLE, null, null);
+        return FailureEvent.builder(machine.replace(":stateMachine:", ":execution:") + ":" + name, machine, name, "FAILED")
+                .error("States.Timeout").redriveStatus(RedriveStatus.REDRIVABLE).build();
     }
 
     private static RetryDecision now() {
