@@ -1096,16 +1096,10 @@ class ConnectionProviderHandlerTest {
 
     @Test
     void aConnectionStillAuthorizingAtTheDeadlineIsHandedOnAndAnsweredOnce() {
-        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
         String name = AwsEmulator.uniqueName("sc-handon");
-        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        String event = oauthCreate(name);
         int queuedBefore = lambda.invocations().size();
-        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
-            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
-            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
-
-            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
-        }
+        runWhileAuthorizing(name, event);
         assertThat(receiver.all()).isEmpty();
         List<com.github.tomakehurst.wiremock.verification.LoggedRequest> queued =
                 lambda.invocations().subList(queuedBefore, lambda.invocations().size());
@@ -1160,15 +1154,10 @@ class ConnectionProviderHandlerTest {
 
     @Test
     void aHandOnDeliveredTwiceWritesNothingAgainAndEachDeliveryAnswersOnce() {
-        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
         String name = AwsEmulator.uniqueName("sc-handon-dup");
-        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        String event = oauthCreate(name);
         int queuedBefore = lambda.invocations().size();
-        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
-            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
-            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
-            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
-        }
+        runWhileAuthorizing(name, event);
         String continued = lambda.invocations().get(queuedBefore).getBodyAsString();
 
         // Lambda delivers the asynchronous hand-on at least once: here twice.
@@ -1408,6 +1397,21 @@ class ConnectionProviderHandlerTest {
                 .inScenario(scenario).whenScenarioStateIs("created")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody(Json.write(body))));
+    }
+
+    /** A Create of {@code name} from a new opted-in OAuth client-credentials secret. */
+    private String oauthCreate(String name) {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        return event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+    }
+
+    /** Runs {@code event} with 4 s left while EventBridge reports connection {@code name} AUTHORIZING once created. */
+    private void runWhileAuthorizing(String name, String event) {
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
+        }
     }
 
     private void cleanUp(String name) {
