@@ -287,14 +287,14 @@ public final class CustomResourceRunner {
                               Deadline answerDeadline, long started) {
     }
 
-    /**
-     * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
-     * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
-     */
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /**
+     * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
+     * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
+     */
     private static Optional<Duration> serviceTimeout(JsonObject event) {
         try {
             Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
