@@ -1,7 +1,6 @@
 package dev.stepconnect.connection;
 
 import dev.stepconnect.credentials.CredentialSecrets;
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +24,7 @@ public final class RotationLink {
      *         Secrets Manager tag value limit)
      */
     public static String add(String current, String name) {
-        Set<String> names = names(current);
+        Set<String> names = CredentialSecrets.connectionNames(current);
         names.add(name);
         String value = String.join(",", names);
         if (value.length() > MAX_TAG_VALUE) {
@@ -38,20 +37,8 @@ public final class RotationLink {
 
     /** The tag value ({@code current}, null: no tag) without {@code name}; empty when no name is left (remove the tag). */
     public static Optional<String> remove(String current, String name) {
-        Set<String> names = names(current);
+        Set<String> names = CredentialSecrets.connectionNames(current);
         names.remove(name);
         return names.isEmpty() ? Optional.empty() : Optional.of(String.join(",", names));
-    }
-
-    private static Set<String> names(String current) {
-        Set<String> names = new LinkedHashSet<>();
-        if (current != null) {
-            for (String part : current.split(",")) {
-                if (!part.isBlank()) {
-                    names.add(part.trim());
-                }
-            }
-        }
-        return names;
     }
 }
