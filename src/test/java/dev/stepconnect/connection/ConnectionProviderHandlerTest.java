@@ -23,6 +23,7 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.EmulatorClients;
 import dev.stepconnect.testing.CloudFormationStub;
 import dev.stepconnect.testing.ConnectionRequests;
 import dev.stepconnect.testing.LambdaInvokeStub;
@@ -41,9 +42,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -66,9 +67,11 @@ class ConnectionProviderHandlerTest {
     private final String stackId = ConnectionRequests.stackId("sc-test");
     private static final CloudFormationStub cloudFormation = new CloudFormationStub();
     private static final LambdaInvokeStub lambda = new LambdaInvokeStub();
-    private SecretsManagerClient secrets;
-    private EventBridgeClient events;
-    private CapturedOutput output;
+    @RegisterExtension
+    final EmulatorClients aws = new EmulatorClients();
+    private final SecretsManagerClient secrets = aws.secrets();
+    private final EventBridgeClient events = aws.events();
+    private final CapturedOutput output = aws.output();
 
     @AfterAll
     static void stopStubs() {
@@ -76,20 +79,11 @@ class ConnectionProviderHandlerTest {
         lambda.close();
     }
 
-    @BeforeEach
-    void setUp() {
-        secrets = AwsEmulator.clients().secretsManager();
-        events = AwsEmulator.clients().eventBridge();
-        output = CapturedOutput.start();
-    }
-
     @AfterEach
     void nothingLeaked() {
         output.close();
         receiver.assertNothingLeaked(output.text(), secretValues);
         receiver.close();
-        secrets.close();
-        events.close();
     }
 
     // ------------------------------------------------------------------ lifecycle

@@ -11,6 +11,7 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.EmulatorClients;
 import dev.stepconnect.testing.ConnectionRequests;
 import dev.stepconnect.testing.CredentialForms;
 import dev.stepconnect.testing.ResponseReceiver;
@@ -24,9 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -41,24 +42,17 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
 class ConnectionProviderSecurityTest {
     private final ResponseReceiver receiver = new ResponseReceiver();
     private final String stackId = ConnectionRequests.stackId("sc-sec");
-    private SecretsManagerClient secrets;
-    private EventBridgeClient events;
-    private CapturedOutput output;
-
-    @BeforeEach
-    void setUp() {
-        secrets = AwsEmulator.clients().secretsManager();
-        events = AwsEmulator.clients().eventBridge();
-        output = CapturedOutput.start();
-    }
+    @RegisterExtension
+    final EmulatorClients aws = new EmulatorClients();
+    private final SecretsManagerClient secrets = aws.secrets();
+    private final EventBridgeClient events = aws.events();
+    private final CapturedOutput output = aws.output();
 
     @AfterEach
     void tearDown() {
         output.close();
         receiver.assertNothingLeaked(output.text(), List.of());
         receiver.close();
-        secrets.close();
-        events.close();
     }
 
     // ------------------------------------------------------------------ §1 redaction
