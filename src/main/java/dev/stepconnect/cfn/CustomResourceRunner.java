@@ -287,14 +287,14 @@ public final class CustomResourceRunner {
                               Deadline answerDeadline, long started) {
     }
 
-    /**
-     * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
-     * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
-     */
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /**
+     * The resource's {@code ServiceTimeout} (seconds, sent as a string among the properties): after it
+     * CloudFormation fails the resource itself and ignores a later answer, so the timer must beat it.
+     */
     private static Optional<Duration> serviceTimeout(JsonObject event) {
         try {
             Object value = event.object("ResourceProperties").map(p -> p.raw("ServiceTimeout")).orElse(null);
@@ -308,11 +308,8 @@ public final class CustomResourceRunner {
     }
 
     private static String explain(Throwable failure, CustomResourceProvider provider, Context context) {
-        if (failure instanceof InvalidRequestException) {
-            return "invalid custom resource request: " + failure.getMessage();
-        }
-        if (failure instanceof ProviderUnavailableException) {
-            return "the provider could not start: " + failure.getMessage();
+        if (failure instanceof RunnerFailureException own) {
+            return own.reason();
         }
         Optional<String> known = Optional.empty();
         if (provider != null) {

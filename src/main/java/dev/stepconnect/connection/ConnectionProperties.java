@@ -46,6 +46,12 @@ public record ConnectionProperties(String name, AuthorizationType authorizationT
     /** EventBridge's Description limit, less the room the ownership marker takes. */
     static final int MAX_DESCRIPTION = 512 - ConnectionMarker.MAX_RENDERED_LENGTH;
 
+    /**
+     * The resource's properties, checked against EventBridge's rules before anything is sent.
+     *
+     * @throws InvalidPropertyException naming the first unknown, missing or invalid property (never a
+     *                                  credential value)
+     */
     public static ConnectionProperties parse(JsonObject properties) {
         for (String key : properties.asMap().keySet()) {
             if (!KNOWN.contains(key)) {

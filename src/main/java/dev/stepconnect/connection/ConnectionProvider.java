@@ -75,7 +75,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
             return;
         }
         service.undoIfCreatedBy(properties.name(), marker(request),
-                properties.linkSecretForRotation() ? Optional.of(properties.credentialsSecretId()) : Optional.empty());
+                properties.linkSecretForRotation() ? properties.credentialsSecretId() : null);
         LOG.warn("request refused", "requestType", "Create", "stackId", request.target().stackId(),
                 "logicalResourceId", request.target().logicalResourceId(), "connectionName", properties.name(),
                 "refusal", verdict.refusal());
@@ -94,7 +94,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
         try {
             if (properties.name().equals(request.physicalResourceId())) {
                 return answer(service.updateInPlace(properties, marker(request),
-                        ConnectionProperties.linkedSecretOf(request.oldProperties()), window));
+                        ConnectionProperties.linkedSecretOf(request.oldProperties()).orElse(null), window));
             }
             return answer(service.replace(properties, marker(request), window));
         } catch (RuntimeException failure) {
@@ -116,7 +116,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
     private CustomResourceResponse keptAsItIs(CustomResourceRequest request, ConnectionProperties properties,
                                               RuntimeException failure) {
         Optional<ConnectionDescription> current = service.describe(properties.name())
-                .filter(c -> TakeoverGuard.mayManage(c.marker(), marker(request)));
+                .filter(c -> TakeoverGuard.mayManage(c.marker().orElse(null), marker(request)));
         if (current.isEmpty()) {
             throw failure;
         }
@@ -141,12 +141,12 @@ public final class ConnectionProvider implements CustomResourceProvider {
         Optional<String> physicalName = Optional.of(physicalId)
                 .filter(id -> !FailedCreateMarker.isMarker(id) && ConnectionNames.isValid(id));
         Optional<ConnectionDescription> physical = physicalName.flatMap(service::describe);
-        boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false);
+        boolean physicalOurs = physical.map(c -> TakeoverGuard.mayManage(c.marker().orElse(null), ours)).orElse(false);
         Optional<String> byName;
         try {
             byName = physicalOurs ? Optional.empty() : ConnectionProperties.nameOf(request.properties())
                     .filter(name -> !physicalName.equals(Optional.of(name)))
-                    .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker(), ours)).orElse(false));
+                    .filter(name -> service.describe(name).map(c -> TakeoverGuard.mayManage(c.marker().orElse(null), ours)).orElse(false));
         } catch (RuntimeException lookupFailed) {
             if (!FailedCreateMarker.isMarker(physicalId)) {
                 throw lookupFailed;
@@ -181,7 +181,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
             return CustomResourceResponse.success(physicalId, Map.of(), false);
         }
         if (physicalOurs) {
-            service.deleteOwned(physicalId, linkedSecret, deadline);
+            service.deleteOwned(physicalId, linkedSecret.orElse(null), deadline);
             return CustomResourceResponse.success(physicalId, Map.of(), false);
         }
         physical.ifPresent(c -> LOG.warn("connection is not this resource's; left in place", "connectionName",
@@ -190,7 +190,7 @@ public final class ConnectionProvider implements CustomResourceProvider {
         if (byName.isPresent() && !byName.get().equals(recorded)) {
             // The connection a cancelled Create of this resource made, under the Name it would have returned.
             LOG.info("deleting the connection of a Create that did not complete", "connectionName", byName.get());
-            service.deleteOwned(byName.get(), linkedSecret, deadline);
+            service.deleteOwned(byName.get(), linkedSecret.orElse(null), deadline);
         }
         if (tagToClean) {
             service.unlinkQuietly(linkedSecret.get(), physicalName.get());
@@ -210,7 +210,8 @@ public final class ConnectionProvider implements CustomResourceProvider {
         boolean newConnection = request.requestType() == RequestType.Create
                 || request.requestType() == RequestType.Update && !created.equals(request.physicalResourceId());
         if (newConnection) {
-            service.undoIfCreatedBy(created, marker(request), ConnectionProperties.linkedSecretOf(request.properties()));
+            service.undoIfCreatedBy(created, marker(request),
+                    ConnectionProperties.linkedSecretOf(request.properties()).orElse(null));
         }
     }
 

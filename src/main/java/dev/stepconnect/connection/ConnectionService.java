@@ -71,9 +71,11 @@ public final class ConnectionService {
      * Update with the same Name: re-reads the secret (a stack update also syncs the credential) and
      * re-sends everything StepConnect owns on the connection, with this request's marker. A connection
      * that already carries this request's marker (a retry, or a hand-on) is only waited for.
+     * {@code previouslyLinkedSecret}: the secret the old properties linked for rotation (null: none); the
+     * connection is removed from its rotation tag unless the new properties link it too.
      */
     public ConnectionDescription updateInPlace(ConnectionProperties properties, ConnectionMarker ours,
-                                               Optional<String> previouslyLinkedSecret, Window window) {
+                                               String previouslyLinkedSecret, Window window) {
         String name = properties.name();
         Optional<ConnectionDescription> current = gateway.describe(name);
         ConnectionDescription ready;
@@ -85,9 +87,10 @@ public final class ConnectionService {
         } else {
             ready = updateOwned(properties, ours, current.get(), window);
         }
-        previouslyLinkedSecret
-                .filter(secret -> !properties.linkSecretForRotation() || !secret.equals(properties.credentialsSecretId()))
-                .ifPresent(secret -> unlinkQuietly(secret, name));
+        if (previouslyLinkedSecret != null && (!properties.linkSecretForRotation()
+                || !previouslyLinkedSecret.equals(properties.credentialsSecretId()))) {
+            unlinkQuietly(previouslyLinkedSecret, name);
+        }
         return ready;
     }
 
@@ -98,24 +101,30 @@ public final class ConnectionService {
 
     /**
      * Deletes a connection the caller has found to be this resource's (ConcurrentModification retried
-     * until {@code deadline}; already gone is fine), and removes it from the secret's rotation tag.
+     * until {@code deadline}; already gone is fine), and removes it from {@code linkedSecret}'s rotation tag
+     * (null: linked to no secret).
      */
-    public void deleteOwned(String name, Optional<String> linkedSecret, Deadline deadline) {
+    public void deleteOwned(String name, String linkedSecret, Deadline deadline) {
         boolean existed = gateway.delete(name, deadline);
         LOG.info("connection deleted", "connectionName", name, "existed", existed);
-        linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
+        if (linkedSecret != null) {
+            unlinkQuietly(linkedSecret, name);
+        }
     }
 
     /**
      * Deletes {@code name} if this very request wrote it last: used when CloudFormation was already
      * told the request failed (or no longer wants it), so it will never delete what the request left.
+     * {@code linkedSecret} (null: none) loses the connection from its rotation tag.
      */
-    public void undoIfCreatedBy(String name, ConnectionMarker ours, Optional<String> linkedSecret) {
+    public void undoIfCreatedBy(String name, ConnectionMarker ours, String linkedSecret) {
         Optional<ConnectionMarker> marker = gateway.describe(name).flatMap(ConnectionDescription::marker);
         if (marker.isPresent() && marker.get().sameRequest(ours)) {
             boolean existed = gateway.delete(name);
             LOG.info("connection of the abandoned request deleted", "connectionName", name, "existed", existed);
-            linkedSecret.ifPresent(secret -> unlinkQuietly(secret, name));
+            if (linkedSecret != null) {
+                unlinkQuietly(linkedSecret, name);
+            }
         }
     }
 
@@ -136,7 +145,7 @@ public final class ConnectionService {
         Optional<ConnectionMarker> existing = current.marker();
         if (existing.isPresent() && existing.get().sameRequest(ours)) {
             LOG.info("connection already written by this request; waiting for it", "connectionName", name);
-        } else if (!TakeoverGuard.mayManage(existing, ours)) {
+        } else if (!TakeoverGuard.mayManage(existing.orElse(null), ours)) {
             throw new ConnectionConflictException(existing.isEmpty()
                     ? ConnectionProperties.NAME + ": connection " + name + " carries no StepConnect marker (it was not"
                     + " made by StepConnect, or the marker was edited out of its Description); StepConnect never"
@@ -193,7 +202,7 @@ public final class ConnectionService {
                     continue;
                 }
             }
-            switch (TakeoverGuard.decide(existing.get().marker(), ours)) {
+            switch (TakeoverGuard.decide(existing.get().marker().orElse(null), ours)) {
                 case REFUSE -> throw new ConnectionConflictException(ConnectionProperties.NAME + ": a connection named "
                         + name + " already exists and was not created by this stack resource; StepConnect never takes"
                         + " over a connection it does not own. Choose another Name, or delete the existing connection");

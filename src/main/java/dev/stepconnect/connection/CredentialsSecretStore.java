@@ -85,9 +85,9 @@ public final class CredentialsSecretStore {
         } catch (InvalidCredentialException e) {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": " + e.getMessage());
         }
-        Optional<String> current = Optional.ofNullable(tags.get(RotationLink.TAG));
+        String current = tags.get(RotationLink.TAG);
         String updated = RotationLink.add(current, connectionName);
-        if (!current.equals(Optional.of(updated))) {
+        if (!updated.equals(current)) {
             secrets.tagResource(r -> r.secretId(secretId).tags(Tag.builder().key(RotationLink.TAG).value(updated).build()));
         }
     }
@@ -103,12 +103,12 @@ public final class CredentialsSecretStore {
         } catch (InvalidPropertyException e) {
             return;
         }
-        Optional<String> current = Optional.ofNullable(tags.get(RotationLink.TAG));
-        if (current.isEmpty() || !CredentialOptIn.isOptedIn(tags)) {
+        String current = tags.get(RotationLink.TAG);
+        if (current == null || !CredentialOptIn.isOptedIn(tags)) {
             return;
         }
         Optional<String> updated = RotationLink.remove(current, connectionName);
-        if (updated.equals(current)) {
+        if (updated.equals(Optional.of(current))) {
             return;
         }
         if (updated.isEmpty()) {

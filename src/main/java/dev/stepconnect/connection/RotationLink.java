@@ -1,9 +1,6 @@
 package dev.stepconnect.connection;
 
 import dev.stepconnect.credentials.CredentialSecrets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,9 +16,15 @@ public final class RotationLink {
     private RotationLink() {
     }
 
-    /** The tag value with {@code name} added (unchanged when already present). */
-    public static String add(Optional<String> current, String name) {
-        Set<String> names = names(current);
+    /**
+     * The tag value with {@code name} added (unchanged when already present); {@code current} is the tag's
+     * value, null when the secret has no such tag.
+     *
+     * @throws InvalidPropertyException when the value would exceed {@value #MAX_TAG_VALUE} characters (the
+     *         Secrets Manager tag value limit)
+     */
+    public static String add(String current, String name) {
+        Set<String> names = CredentialSecrets.connectionNames(current);
         names.add(name);
         String value = String.join(",", names);
         if (value.length() > MAX_TAG_VALUE) {
@@ -32,22 +35,10 @@ public final class RotationLink {
         return value;
     }
 
-    /** The tag value without {@code name}; empty when no name is left (remove the tag). */
-    public static Optional<String> remove(Optional<String> current, String name) {
-        Set<String> names = names(current);
+    /** The tag value ({@code current}, null: no tag) without {@code name}; empty when no name is left (remove the tag). */
+    public static Optional<String> remove(String current, String name) {
+        Set<String> names = CredentialSecrets.connectionNames(current);
         names.remove(name);
         return names.isEmpty() ? Optional.empty() : Optional.of(String.join(",", names));
-    }
-
-    private static Set<String> names(Optional<String> current) {
-        List<String> parsed = new ArrayList<>();
-        current.ifPresent(value -> {
-            for (String part : value.split(",")) {
-                if (!part.isBlank()) {
-                    parsed.add(part.trim());
-                }
-            }
-        });
-        return new LinkedHashSet<>(parsed);
     }
 }

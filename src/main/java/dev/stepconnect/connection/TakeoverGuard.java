@@ -1,7 +1,6 @@
 package dev.stepconnect.connection;
 
 import dev.stepconnect.eventbridge.ConnectionMarker;
-import java.util.Optional;
 
 /** Decides whether a connection that already carries the requested Name may be used. */
 public final class TakeoverGuard {
@@ -21,14 +20,15 @@ public final class TakeoverGuard {
     private TakeoverGuard() {
     }
 
-    public static Decision decide(Optional<ConnectionMarker> existing, ConnectionMarker ours) {
-        if (existing.isEmpty()) {
+    /** What to do with a connection of the requested Name carrying {@code existing} (null: no marker). */
+    public static Decision decide(ConnectionMarker existing, ConnectionMarker ours) {
+        if (existing == null) {
             return Decision.REFUSE;
         }
-        if (existing.get().sameRequest(ours)) {
+        if (existing.sameRequest(ours)) {
             return Decision.RESUME_OWN_REQUEST;
         }
-        if (existing.get().sameOwner(ours)) {
+        if (existing.sameOwner(ours)) {
             return Decision.REUSE_OWNED;
         }
         return Decision.REFUSE;
@@ -39,9 +39,9 @@ public final class TakeoverGuard {
      * names that resource (StackId and LogicalResourceId). Another resource's marker means the connection
      * was deleted outside CloudFormation and its name reused since; no marker means StepConnect did not
      * make it (or the marker was edited out): in both cases it is not ours, and a forged request must not
-     * be able to overwrite or delete it.
+     * be able to overwrite or delete it. {@code existing}: the connection's marker, null when it has none.
      */
-    public static boolean mayManage(Optional<ConnectionMarker> existing, ConnectionMarker ours) {
-        return existing.map(ours::sameOwner).orElse(false);
+    public static boolean mayManage(ConnectionMarker existing, ConnectionMarker ours) {
+        return existing != null && ours.sameOwner(existing);
     }
 }

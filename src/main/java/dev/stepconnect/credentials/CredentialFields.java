@@ -18,7 +18,6 @@ import java.util.Optional;
  * Lengths count Unicode code points, as the API model's length constraints do.
  */
 public final class CredentialFields {
-    public static final int MIN_LENGTH = 1;
     public static final int MAX_LENGTH = 512;
 
     private CredentialFields() {

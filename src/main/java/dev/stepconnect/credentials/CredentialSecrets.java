@@ -6,6 +6,7 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.log.Redaction;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,23 @@ public final class CredentialSecrets {
     private static final Set<String> OAUTH_METHODS = Set.of("GET", "POST", "PUT");
 
     private CredentialSecrets() {
+    }
+
+    /**
+     * The names a {@link #CONNECTION_TAG} value lists: trimmed, blanks and repeats dropped, in tag order, in a
+     * new modifiable set (empty for null). The names are not checked against EventBridge's naming rule.
+     */
+    public static Set<String> connectionNames(String tagValue) {
+        Set<String> names = new LinkedHashSet<>();
+        if (tagValue != null) {
+            for (String part : tagValue.split(",")) {
+                String name = part.trim();
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
     }
 
     /** Parses a SecretString; the type comes from {@code authorizationType} or is inferred from the keys. */

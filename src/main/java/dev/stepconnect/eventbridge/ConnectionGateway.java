@@ -42,6 +42,10 @@ public final class ConnectionGateway {
         this.pollInterval = pollInterval;
     }
 
+    /**
+     * DescribeConnection of {@code name}; empty when there is no such connection (ResourceNotFound). Any
+     * other AWS or SDK error is thrown as it is.
+     */
     public Optional<ConnectionDescription> describe(String name) {
         try {
             return Optional.of(toDescription(events.describeConnection(r -> r.name(name))));

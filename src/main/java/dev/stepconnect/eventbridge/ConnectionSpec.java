@@ -12,11 +12,4 @@ public record ConnectionSpec(String name, String description, Credential credent
     public ConnectionSpec {
         connectivity = connectivity == null ? PrivateConnectivity.NONE : connectivity;
     }
-
-    /** A connection to public endpoints. */
-    public ConnectionSpec(String name, String description, Credential credential, HttpParameters invocationParameters,
-                          HttpParameters oauthHttpParameters, String kmsKeyIdentifier) {
-        this(name, description, credential, invocationParameters, oauthHttpParameters, kmsKeyIdentifier,
-                PrivateConnectivity.NONE);
-    }
 }

@@ -45,7 +45,7 @@ public record ExpressFailure(String logEventId, String executionArn, String stat
      * @param input the original input, null when it is not available
      */
     public FailureEvent toFailureEvent(String input) {
-        return new FailureEvent(executionArn, stateMachineArn, executionName, status, error, cause, input, 0,
-                RedriveStatus.NOT_REDRIVABLE, null, null);
+        return FailureEvent.builder(executionArn, stateMachineArn, executionName, status)
+                .error(error).cause(cause).input(input).redriveStatus(RedriveStatus.NOT_REDRIVABLE).build();
     }
 }

@@ -70,18 +70,17 @@ public record FailureEvent(
             if (redriveCount < 0 || redriveCount > Integer.MAX_VALUE) {
                 throw new InvalidEventException("field 'redriveCount' is out of range");
             }
-            return new FailureEvent(
-                    executionArn,
-                    stateMachineArn,
+            return builder(executionArn, stateMachineArn,
                     detail.string("name").filter(s -> !s.isBlank()).orElseGet(() -> lastArnSegment(executionArn)),
-                    detail.requiredString("status"),
-                    detail.string("error").orElse(null),
-                    detail.string("cause").orElse(null),
-                    detail.string("input").orElse(null),
-                    (int) redriveCount,
-                    RedriveStatus.parse(detail.string("redriveStatus").orElse(null)),
-                    detail.string("stateMachineAliasArn").orElse(null),
-                    detail.string("stateMachineVersionArn").orElse(null));
+                    detail.requiredString("status"))
+                    .error(detail.string("error").orElse(null))
+                    .cause(detail.string("cause").orElse(null))
+                    .input(detail.string("input").orElse(null))
+                    .redriveCount((int) redriveCount)
+                    .redriveStatus(RedriveStatus.parse(detail.string("redriveStatus").orElse(null)))
+                    .stateMachineAliasArn(detail.string("stateMachineAliasArn").orElse(null))
+                    .stateMachineVersionArn(detail.string("stateMachineVersionArn").orElse(null))
+                    .build();
         } catch (JsonException e) {
             throw new InvalidEventException(e.getMessage());
         }
@@ -158,5 +157,46 @@ public record FailureEvent(
     private static String lastArnSegment(String arn) {
         int colon = arn.lastIndexOf(':');
         return colon >= 0 ? arn.substring(colon + 1) : arn;
+    }
+    /**
+     * A failure of execution {@code executionArn} of {@code stateMachineArn}; what is not set is null, the
+     * redriveCount 0 and the redriveStatus {@link RedriveStatus#UNKNOWN}.
+     */
+    public static Builder builder(String executionArn, String stateMachineArn, String executionName, String status) {
+        return new Builder(executionArn, stateMachineArn, executionName, status);
+    }
+
+    public static final class Builder {
+        private final String executionArn;
+        private final String stateMachineArn;
+        private final String executionName;
+        private final String status;
+        private String error;
+        private String cause;
+        private String input;
+        private int redriveCount;
+        private RedriveStatus redriveStatus = RedriveStatus.UNKNOWN;
+        private String stateMachineAliasArn;
+        private String stateMachineVersionArn;
+
+        private Builder(String executionArn, String stateMachineArn, String executionName, String status) {
+            this.executionArn = executionArn;
+            this.stateMachineArn = stateMachineArn;
+            this.executionName = executionName;
+            this.status = status;
+        }
+
+        public Builder error(String value) { error = value; return this; }
+        public Builder cause(String value) { cause = value; return this; }
+        public Builder input(String value) { input = value; return this; }
+        public Builder redriveCount(int value) { redriveCount = value; return this; }
+        public Builder redriveStatus(RedriveStatus value) { redriveStatus = value; return this; }
+        public Builder stateMachineAliasArn(String value) { stateMachineAliasArn = value; return this; }
+        public Builder stateMachineVersionArn(String value) { stateMachineVersionArn = value; return this; }
+
+        public FailureEvent build() {
+            return new FailureEvent(executionArn, stateMachineArn, executionName, status, error, cause, input,
+                    redriveCount, redriveStatus, stateMachineAliasArn, stateMachineVersionArn);
+        }
     }
 }

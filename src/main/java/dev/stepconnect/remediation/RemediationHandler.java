@@ -52,7 +52,6 @@ public final class RemediationHandler implements RequestStreamHandler {
     private static final AwsClients.ClientTimeouts ALARM_TIMEOUTS = new AwsClients.ClientTimeouts(
             Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(6), 2);
     /** How long a state machine's tags are trusted per container (the sweep uses the same). */
-    static final Duration TAG_CACHE_TTL = Duration.ofMinutes(5);
 
     private final RemediationService service;
     private final Duration deadlineReserve;
@@ -83,8 +82,7 @@ public final class RemediationHandler implements RequestStreamHandler {
                                CloudWatchClient cloudWatch, Clock clock, ExpressWiring express) {
         // SecureRandom, not a seeded PRNG: under SnapStart every restored container would share the seed's jitter.
         this(settings, new StepFunctionsGateway(sfn),
-                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
-                        settings.scheduleDeadLetterArn()),
+                RetryScheduler.of(scheduler, settings),
                 new AlarmManager(cloudWatch, settings.metricsNamespace(), settings.alarmTopicArn(), clock),
                 clock, new SecureRandom()::nextDouble, DEADLINE_RESERVE, express);
         RemediationPriming.register(sfn, scheduler, cloudWatch);
@@ -105,7 +103,7 @@ public final class RemediationHandler implements RequestStreamHandler {
             LOG.warn("STEPCONNECT_SCHEDULER_ROLE_ARN is not set: retries run immediately, without backoff",
                     "unsetVariable", "STEPCONNECT_SCHEDULER_ROLE_ARN");
         }
-        this.service = RemediationService.of(settings, random, new TagCache(stepFunctions::tags, TAG_CACHE_TTL, clock),
+        this.service = RemediationService.of(settings, random, TagCache.of(stepFunctions, clock),
                 stepFunctions, scheduler, alarms, new Metrics(settings.metricsNamespace(), clock), clock);
         this.deadlineReserve = deadlineReserve;
         this.express = new ExpressRemediation(service, new ExpressRetries(express.ledger(), stepFunctions,

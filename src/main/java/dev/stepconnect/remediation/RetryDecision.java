@@ -43,8 +43,18 @@ public record RetryDecision(Action action, ErrorClass errorClass, int attempt, i
         }
     }
 
+    /** Retry attempt {@code attempt}'s failure at once, out of {@code maxAttempts} attempts in all. */
+    public static RetryDecision retryNow(ErrorClass errorClass, int attempt, int maxAttempts) {
+        return new RetryDecision(Action.RETRY_NOW, errorClass, attempt, maxAttempts, Duration.ZERO, null);
+    }
+
     public boolean retries() {
         return action == Action.RETRY_NOW || action == Action.RETRY_LATER;
+    }
+
+    /** This decision as a retry after {@code delay}: same error class and attempts. */
+    public RetryDecision later(Duration delay) {
+        return new RetryDecision(Action.RETRY_LATER, errorClass, attempt, maxAttempts, delay, null);
     }
 
     /** This decision turned into a skip for {@code reason}: same error class and attempts, no delay. */

@@ -18,8 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class RetryNames {
     static final int MAX_EXECUTION_NAME = 80;
-    static final int MAX_SCHEDULE_NAME = 64;
-    static final int MAX_CLIENT_TOKEN = 64;
     private static final String SCHEDULE_PREFIX = "stepconnect-";
     private static final int SCHEDULE_MACHINE_CHARS = 20;
     private static final Pattern RETRY_NAME = Pattern.compile("^(.*)--retry(\\d{1,3})-[0-9a-f]{8}$");

@@ -1,6 +1,5 @@
 package dev.stepconnect.remediation;
 
-import dev.stepconnect.remediation.RetryDecision.Action;
 import dev.stepconnect.remediation.RetryDecision.SkipReason;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
@@ -41,7 +40,7 @@ public final class RetryPolicy {
     public RetryDecision decide(ErrorClass errorClass, int failedAttempt, StateMachineSettings machine,
                                 boolean mapRunChild) {
         int maxAttempts = machine.maxAttempts() != null ? machine.maxAttempts() : settings.maxAttempts();
-        RetryDecision now = new RetryDecision(Action.RETRY_NOW, errorClass, failedAttempt, maxAttempts, Duration.ZERO, null);
+        RetryDecision now = RetryDecision.retryNow(errorClass, failedAttempt, maxAttempts);
         if (errorClass == ErrorClass.ABORTED) {
             return now.skipped(SkipReason.ABORTED);
         }
@@ -64,13 +63,12 @@ public final class RetryPolicy {
                 return now.skipped(SkipReason.CONNECTION_UNUSABLE);
             }
             Duration floor = settings.connectionRetryDelay();
-            return new RetryDecision(Action.RETRY_LATER, errorClass, failedAttempt, maxAttempts,
-                    delay.compareTo(floor) < 0 ? floor : delay, null);
+            return now.later(delay.compareTo(floor) < 0 ? floor : delay);
         }
         if (delay.isZero() || !settings.schedulerConfigured()) {
             return now;
         }
-        return new RetryDecision(Action.RETRY_LATER, errorClass, failedAttempt, maxAttempts, delay, null);
+        return now.later(delay);
     }
 
     /** Delay before retry number {@code retry} (1 = first retry), within [base, min(max, base * 2^retry)]. */

@@ -40,6 +40,12 @@ public class RetryScheduler {
         this.deadLetterArn = deadLetterArn;
     }
 
+    /** The scheduler of the deployment's schedule group, scheduler role and dead-letter queue. */
+    public static RetryScheduler of(SchedulerClient scheduler, RemediationSettings settings) {
+        return new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
+                settings.scheduleDeadLetterArn());
+    }
+
     /** Retry schedules with the given name prefix that have not run yet, counted up to {@code limit}. */
     public int countPending(String namePrefix, int limit) {
         int count = 0;
@@ -99,6 +105,15 @@ public class RetryScheduler {
         return "StepConnect retry " + retry + " of " + failure.stateMachineName();
     }
 
+    /**
+     * A one-time schedule {@code name} (at most 64 characters of {@code [0-9A-Za-z_.-]}) calling
+     * {@code targetArn} with {@code inputJson} at {@code at} (UTC, second precision), the target call retried
+     * by the scheduler a few times within an hour. {@link RetryResult#ALREADY_DONE} when a schedule of that
+     * name exists (Conflict), {@link RetryResult#REJECTED} when the scheduler refuses the request as invalid
+     * (Validation); any other AWS or SDK error is thrown as it is.
+     *
+     * @see <a href="https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html">CreateSchedule</a>
+     */
     public RetryResult schedule(String name, Instant at, String targetArn, String inputJson, String description) {
         return schedule(name, at, targetArn, inputJson, description, TARGET_RETRY_ATTEMPTS);
     }

@@ -94,6 +94,10 @@ public class StepFunctionsGateway {
         return colon < 0 ? rest : rest.substring(0, colon);
     }
 
+    /**
+     * AWS's current record of the execution (DescribeExecution, needs {@code states:DescribeExecution});
+     * empty when it does not exist (ExecutionDoesNotExist). Any other AWS or SDK error is thrown as it is.
+     */
     public Optional<ExecutionSnapshot> describe(String executionArn) {
         try {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
@@ -128,6 +132,13 @@ public class StepFunctionsGateway {
         }
     }
 
+    /**
+     * RedriveExecution with {@code clientToken} (at most 64 characters; AWS treats a repeat within 15 minutes
+     * as the same request). {@link RetryResult#NOT_REDRIVABLE} when AWS refuses it as not redrivable; any
+     * other AWS or SDK error is thrown as it is.
+     *
+     * @see <a href="https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html">RedriveExecution</a>
+     */
     public RetryResult redrive(String executionArn, String clientToken) {
         try {
             sfn.redriveExecution(r -> r.executionArn(executionArn).clientToken(clientToken));
@@ -137,6 +148,12 @@ public class StepFunctionsGateway {
         }
     }
 
+    /**
+     * StartExecution named {@code name} (at most 80 characters); {@link RetryResult#ALREADY_DONE} when that
+     * name is already taken. Any other AWS or SDK error is thrown as it is.
+     *
+     * @see <a href="https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html">StartExecution</a>
+     */
     public RetryResult start(String stateMachineArn, String name, String input) {
         try {
             sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input));

@@ -46,8 +46,7 @@ public class SweepExecutions {
 
         /** The failure as far as the listing shows it: enough for its deterministic retry names. */
         FailureEvent asListedFailure() {
-            return new FailureEvent(executionArn, stateMachineArn, name, status, null, null, null, redriveCount,
-                    RedriveStatus.UNKNOWN, null, null);
+            return FailureEvent.builder(executionArn, stateMachineArn, name, status).redriveCount(redriveCount).build();
         }
     }
 
@@ -114,10 +113,13 @@ public class SweepExecutions {
     public Optional<FailureEvent> failure(String executionArn) {
         try {
             DescribeExecutionResponse d = sfn.describeExecution(r -> r.executionArn(executionArn));
-            return Optional.of(new FailureEvent(d.executionArn() != null ? d.executionArn() : executionArn,
-                    d.stateMachineArn(), d.name(), d.statusAsString(), d.error(), d.cause(), d.input(),
-                    d.redriveCount() == null ? 0 : d.redriveCount(), RedriveStatus.parse(d.redriveStatusAsString()),
-                    d.stateMachineAliasArn(), d.stateMachineVersionArn()));
+            return Optional.of(FailureEvent.builder(d.executionArn() != null ? d.executionArn() : executionArn,
+                            d.stateMachineArn(), d.name(), d.statusAsString())
+                    .error(d.error()).cause(d.cause()).input(d.input())
+                    .redriveCount(d.redriveCount() == null ? 0 : d.redriveCount())
+                    .redriveStatus(RedriveStatus.parse(d.redriveStatusAsString()))
+                    .stateMachineAliasArn(d.stateMachineAliasArn()).stateMachineVersionArn(d.stateMachineVersionArn())
+                    .build());
         } catch (ExecutionDoesNotExistException e) {
             return Optional.empty();
         }

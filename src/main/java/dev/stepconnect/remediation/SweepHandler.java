@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -40,7 +41,6 @@ public final class SweepHandler implements RequestStreamHandler {
     private static final Duration LONGEST_RUN = Duration.ofMinutes(14);
     /** Each call (SDK retries included) gets at most 15 s, as on the event path. */
     private static final AwsClients.ClientTimeouts CALL_TIMEOUTS = RemediationHandler.CALL_TIMEOUTS;
-    private static final Duration TAG_CACHE_TTL = RemediationHandler.TAG_CACHE_TTL;
 
     private final SweepService service;
     private final SweepSettings sweepSettings;
@@ -70,14 +70,14 @@ public final class SweepHandler implements RequestStreamHandler {
     /** Test wiring: real SDK clients aimed wherever the test wants, the jitter pinned. */
     SweepHandler(RemediationSettings settings, SweepSettings sweepSettings, SfnClient sfn, SchedulerClient scheduler,
                  Clock clock, DoubleSupplier random, Duration deadlineReserve) {
-        TagCache tags = new TagCache(new StepFunctionsGateway(sfn)::tags, TAG_CACHE_TTL, clock);
+        StepFunctionsGateway stepFunctions = new StepFunctionsGateway(sfn);
+        TagCache tags = TagCache.of(stepFunctions, clock);
         Metrics metrics = new Metrics(settings.metricsNamespace(), clock);
-        RemediationService live = RemediationService.of(settings, random, tags, new StepFunctionsGateway(sfn),
-                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
-                        settings.scheduleDeadLetterArn()),
+        RemediationService live = RemediationService.of(settings, random, tags, stepFunctions,
+                RetryScheduler.of(scheduler, settings),
                 new SweepDryRun.NoAlarms(settings.metricsNamespace(), clock), metrics, clock);
         // A dry run decides with a budget of its own (full at the start of the run) and writes nothing.
-        java.util.function.Supplier<RemediationService> dryRun = () -> RemediationService.of(settings, random, tags,
+        Supplier<RemediationService> dryRun = () -> RemediationService.of(settings, random, tags,
                 new SweepDryRun.StepFunctions(sfn), new SweepDryRun.Scheduler(scheduler, settings.scheduleGroup(),
                         settings.schedulerRoleArn()),
                 new SweepDryRun.NoAlarms(settings.metricsNamespace(), clock), metrics, clock);

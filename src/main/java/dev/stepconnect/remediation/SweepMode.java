@@ -1,6 +1,5 @@
 package dev.stepconnect.remediation;
 
-import dev.stepconnect.remediation.RetryDecision.Action;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,7 +48,6 @@ final class SweepMode {
         }
         Duration inSlot = spacing.multipliedBy(slot);
         Duration delay = decision.delay().compareTo(inSlot) > 0 ? decision.delay() : inSlot;
-        return new RetryDecision(Action.RETRY_LATER, decision.errorClass(), decision.attempt(), decision.maxAttempts(),
-                delay, null);
+        return decision.later(delay);
     }
 }

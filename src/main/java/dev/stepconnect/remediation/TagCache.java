@@ -11,6 +11,8 @@ import java.util.function.Function;
  * burst of failures costs one ListTagsForResource, not one per event. Bounded (LRU).
  */
 public final class TagCache {
+    /** How long a state machine's tags are trusted before they are read again. */
+    static final Duration TTL = Duration.ofMinutes(5);
     private static final int MAX_MACHINES = 256;
     private static final Log LOG = Log.named("remediation.tags");
     private final Function<String, Map<String, String>> loader;
@@ -25,6 +27,11 @@ public final class TagCache {
         this.loader = loader;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    /** The cache of the state machines' tags as {@code stepFunctions} reads them, kept for {@link #TTL}. */
+    public static TagCache of(StepFunctionsGateway stepFunctions, Clock clock) {
+        return new TagCache(stepFunctions::tags, TTL, clock);
     }
 
     public synchronized StateMachineSettings settings(String stateMachineArn) {

@@ -6,11 +6,11 @@ import dev.stepconnect.eventbridge.ConnectionNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the secret's {@code stepconnect:} tags ask for: the connections it feeds, the endpoint that
@@ -20,7 +20,6 @@ public record RotationSettings(List<String> connections, URI testEndpoint, Gener
     public static final String CONNECTION_TAG = CredentialSecrets.CONNECTION_TAG;
     public static final String TEST_ENDPOINT_TAG = "stepconnect:test-endpoint";
     public static final String GENERATOR_TAG = "stepconnect:generator";
-    // EventBridge's own rule for connection names.
 
     /** How createSecret gets the new credential. */
     public enum Generator { PENDING, RANDOM }
@@ -52,17 +51,12 @@ public record RotationSettings(List<String> connections, URI testEndpoint, Gener
             throw new InvalidRotationException("secret " + secretName + " has no " + CONNECTION_TAG
                     + " tag naming the EventBridge connection(s) it feeds");
         }
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        for (String part : tag.split(",")) {
-            String name = part.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
+        Set<String> names = CredentialSecrets.connectionNames(tag);
+        for (String name : names) {
             if (!ConnectionNames.isValid(name)) {
                 throw new InvalidRotationException(CONNECTION_TAG + " holds '" + name
                         + "', which is not a connection name (letters, digits, '.', '-', '_', at most 64)");
             }
-            names.add(name);
         }
         if (names.isEmpty()) {
             throw new InvalidRotationException(CONNECTION_TAG + " of secret " + secretName + " names no connection");

@@ -23,7 +23,9 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.EmulatorClients;
 import dev.stepconnect.testing.CloudFormationStub;
+import dev.stepconnect.testing.ConnectionRequests;
 import dev.stepconnect.testing.LambdaInvokeStub;
 import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.TestContext;
@@ -40,9 +42,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -62,13 +64,14 @@ class ConnectionProviderHandlerTest {
     private static final Duration TIMER_MARGIN = Duration.ofSeconds(1);
     private final ResponseReceiver receiver = new ResponseReceiver();
     private final List<String> secretValues = new ArrayList<>();
-    private final String stackId = "arn:aws:cloudformation:us-east-1:123456789012:stack/sc-test-"
-            + UUID.randomUUID().toString().substring(0, 8) + "/" + UUID.randomUUID();
+    private final String stackId = ConnectionRequests.stackId("sc-test");
     private static final CloudFormationStub cloudFormation = new CloudFormationStub();
     private static final LambdaInvokeStub lambda = new LambdaInvokeStub();
-    private SecretsManagerClient secrets;
-    private EventBridgeClient events;
-    private CapturedOutput output;
+    @RegisterExtension
+    final EmulatorClients aws = new EmulatorClients();
+    private final SecretsManagerClient secrets = aws.secrets();
+    private final EventBridgeClient events = aws.events();
+    private final CapturedOutput output = aws.output();
 
     @AfterAll
     static void stopStubs() {
@@ -76,27 +79,11 @@ class ConnectionProviderHandlerTest {
         lambda.close();
     }
 
-    @BeforeEach
-    void setUp() {
-        secrets = AwsEmulator.clients().secretsManager();
-        events = AwsEmulator.clients().eventBridge();
-        output = CapturedOutput.start();
-    }
-
     @AfterEach
     void nothingLeaked() {
         output.close();
-        String printed = output.text();
-        assertThat(printed).doesNotContain(receiver.signature());
-        for (String value : secretValues) {
-            assertThat(printed).doesNotContain(value);
-            for (ResponseReceiver.Received answer : receiver.all()) {
-                assertThat(answer.body()).doesNotContain(value);
-            }
-        }
+        receiver.assertNothingLeaked(output.text(), secretValues);
         receiver.close();
-        secrets.close();
-        events.close();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -1103,16 +1090,10 @@ class ConnectionProviderHandlerTest {
 
     @Test
     void aConnectionStillAuthorizingAtTheDeadlineIsHandedOnAndAnsweredOnce() {
-        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
         String name = AwsEmulator.uniqueName("sc-handon");
-        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        String event = oauthCreate(name);
         int queuedBefore = lambda.invocations().size();
-        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
-            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
-            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
-
-            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
-        }
+        runWhileAuthorizing(name, event);
         assertThat(receiver.all()).isEmpty();
         List<com.github.tomakehurst.wiremock.verification.LoggedRequest> queued =
                 lambda.invocations().subList(queuedBefore, lambda.invocations().size());
@@ -1167,15 +1148,10 @@ class ConnectionProviderHandlerTest {
 
     @Test
     void aHandOnDeliveredTwiceWritesNothingAgainAndEachDeliveryAnswersOnce() {
-        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
         String name = AwsEmulator.uniqueName("sc-handon-dup");
-        String event = event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+        String event = oauthCreate(name);
         int queuedBefore = lambda.invocations().size();
-        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
-            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
-            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
-            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
-        }
+        runWhileAuthorizing(name, event);
         String continued = lambda.invocations().get(queuedBefore).getBodyAsString();
 
         // Lambda delivers the asynchronous hand-on at least once: here twice.
@@ -1294,30 +1270,12 @@ class ConnectionProviderHandlerTest {
         });
         cloudFormation.resource(stackId, "PartnerConnection", "Custom::EventBridgeConnection",
                 physicalId != null ? physicalId : String.valueOf(properties.get("Name")));
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("RequestType", type);
-        event.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
-        event.put("ResponseURL", receiver.responseUrl().toString());
-        event.put("StackId", stackId);
-        event.put("RequestId", UUID.randomUUID().toString());
-        event.put("LogicalResourceId", "PartnerConnection");
-        event.put("ResourceType", "Custom::EventBridgeConnection");
-        if (physicalId != null) {
-            event.put("PhysicalResourceId", physicalId);
-        }
-        event.put("ResourceProperties", properties);
-        if (old != null) {
-            event.put("OldResourceProperties", old);
-        }
-        return Json.write(event);
+        return ConnectionRequests.request(type, receiver.responseUrl(), stackId, "PartnerConnection", physicalId,
+                properties, old);
     }
 
     private static Map<String, Object> properties(String name, AuthorizationType type, String secretArn, String description) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
-        properties.put("Name", name);
-        properties.put("AuthorizationType", type.name());
-        properties.put("CredentialsSecretArn", secretArn);
+        Map<String, Object> properties = ConnectionRequests.properties(name, type.name(), secretArn);
         if (description != null) {
             properties.put("Description", description);
         }
@@ -1433,6 +1391,21 @@ class ConnectionProviderHandlerTest {
                 .inScenario(scenario).whenScenarioStateIs("created")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody(Json.write(body))));
+    }
+
+    /** A Create of {@code name} from a new opted-in OAuth client-credentials secret. */
+    private String oauthCreate(String name) {
+        String secretArn = createSecret(credential(AuthorizationType.OAUTH_CLIENT_CREDENTIALS, "v1"));
+        return event("Create", null, properties(name, AuthorizationType.OAUTH_CLIENT_CREDENTIALS, secretArn, null), null);
+    }
+
+    /** Runs {@code event} with 4 s left while EventBridge reports connection {@code name} AUTHORIZING once created. */
+    private void runWhileAuthorizing(String name, String event) {
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "AUTHORIZING", null);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+            run(handler(stub.clients(), "600"), event, Duration.ofSeconds(4));
+        }
     }
 
     private void cleanUp(String name) {

@@ -11,6 +11,8 @@ import dev.stepconnect.json.JsonObject;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.EmulatorClients;
+import dev.stepconnect.testing.ConnectionRequests;
 import dev.stepconnect.testing.CredentialForms;
 import dev.stepconnect.testing.ResponseReceiver;
 import dev.stepconnect.testing.TestContext;
@@ -23,9 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -39,26 +41,18 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
 @ExtendWith(AwsEmulator.class)
 class ConnectionProviderSecurityTest {
     private final ResponseReceiver receiver = new ResponseReceiver();
-    private final String stackId = "arn:aws:cloudformation:us-east-1:123456789012:stack/sc-sec-"
-            + UUID.randomUUID().toString().substring(0, 8) + "/" + UUID.randomUUID();
-    private SecretsManagerClient secrets;
-    private EventBridgeClient events;
-    private CapturedOutput output;
-
-    @BeforeEach
-    void setUp() {
-        secrets = AwsEmulator.clients().secretsManager();
-        events = AwsEmulator.clients().eventBridge();
-        output = CapturedOutput.start();
-    }
+    private final String stackId = ConnectionRequests.stackId("sc-sec");
+    @RegisterExtension
+    final EmulatorClients aws = new EmulatorClients();
+    private final SecretsManagerClient secrets = aws.secrets();
+    private final EventBridgeClient events = aws.events();
+    private final CapturedOutput output = aws.output();
 
     @AfterEach
     void tearDown() {
         output.close();
-        assertThat(output.text()).doesNotContain(receiver.signature());
+        receiver.assertNothingLeaked(output.text(), List.of());
         receiver.close();
-        secrets.close();
-        events.close();
     }
 
     // ------------------------------------------------------------------ §1 redaction
@@ -214,28 +208,12 @@ class ConnectionProviderSecurityTest {
     }
 
     private String event(String type, String physicalId, Map<String, Object> properties) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("RequestType", type);
-        event.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
-        event.put("ResponseURL", receiver.responseUrl().toString());
-        event.put("StackId", stackId);
-        event.put("RequestId", UUID.randomUUID().toString());
-        event.put("LogicalResourceId", "PartnerConnection");
-        event.put("ResourceType", "Custom::EventBridgeConnection");
-        if (physicalId != null) {
-            event.put("PhysicalResourceId", physicalId);
-        }
-        event.put("ResourceProperties", properties);
-        return Json.write(event);
+        return ConnectionRequests.request(type, receiver.responseUrl(), stackId, "PartnerConnection", physicalId,
+                properties, null);
     }
 
     private static Map<String, Object> properties(String name, String secretArn) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:stepconnect-ConnectionProvider:live");
-        properties.put("Name", name);
-        properties.put("AuthorizationType", "API_KEY");
-        properties.put("CredentialsSecretArn", secretArn);
-        return properties;
+        return ConnectionRequests.properties(name, "API_KEY", secretArn);
     }
 
     private Optional<String> describe(String name) {

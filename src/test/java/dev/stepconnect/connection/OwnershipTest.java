@@ -4,7 +4,6 @@ import dev.stepconnect.eventbridge.ConnectionMarker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepconnect.connection.TakeoverGuard.Decision;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OwnershipTest {
@@ -28,8 +27,8 @@ class OwnershipTest {
     @Test
     void aRetryOfTheSameRequestResumesItsOwnWork() {
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-1");
-        Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1")
-                .carrying("arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf", "v1"));
+        ConnectionMarker existing = ConnectionMarker.of(STACK, "Conn", "req-1")
+                .carrying("arn:aws:secretsmanager:us-east-1:123456789012:secret:s-AbCdEf", "v1");
 
         assertThat(TakeoverGuard.decide(existing, ours)).isEqualTo(Decision.RESUME_OWN_REQUEST);
     }
@@ -38,7 +37,7 @@ class OwnershipTest {
     void anotherRequestOfTheSameResourceReusesItsConnection() {
         // An earlier Create of this resource that hung, or an update rolling back to a previous Name.
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-2");
-        Optional<ConnectionMarker> existing = Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1"));
+        ConnectionMarker existing = ConnectionMarker.of(STACK, "Conn", "req-1");
 
         assertThat(TakeoverGuard.decide(existing, ours)).isEqualTo(Decision.REUSE_OWNED);
     }
@@ -47,13 +46,13 @@ class OwnershipTest {
     void foreignOrUnmarkedConnectionsAreRefused() {
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-1");
 
-        assertThat(TakeoverGuard.decide(Optional.empty(), ours)).isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours))
+        assertThat(TakeoverGuard.decide(null, ours)).isEqualTo(Decision.REFUSE);
+        assertThat(TakeoverGuard.decide(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1"), ours))
                 .isEqualTo(Decision.REFUSE);
-        assertThat(TakeoverGuard.decide(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-1")), ours))
+        assertThat(TakeoverGuard.decide(ConnectionMarker.of(STACK, "OtherConn", "req-1"), ours))
                 .isEqualTo(Decision.REFUSE);
         // A connection adopted for rotation by hand names a source but no owner: no stack resource owns it.
-        assertThat(TakeoverGuard.decide(ConnectionMarker.find("[stepconnect:source=0123456789abcdef]"), ours))
+        assertThat(TakeoverGuard.decide(ConnectionMarker.find("[stepconnect:source=0123456789abcdef]").orElse(null), ours))
                 .isEqualTo(Decision.REFUSE);
     }
 
@@ -61,9 +60,9 @@ class OwnershipTest {
     void aResourceManagesOnlyConnectionsWhoseMarkerNamesIt() {
         ConnectionMarker ours = ConnectionMarker.of(STACK, "Conn", "req-2");
 
-        assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(STACK, "Conn", "req-1")), ours)).isTrue();
-        assertThat(TakeoverGuard.mayManage(Optional.empty(), ours)).isFalse();
-        assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1")), ours)).isFalse();
-        assertThat(TakeoverGuard.mayManage(Optional.of(ConnectionMarker.of(STACK, "OtherConn", "req-2")), ours)).isFalse();
+        assertThat(TakeoverGuard.mayManage(ConnectionMarker.of(STACK, "Conn", "req-1"), ours)).isTrue();
+        assertThat(TakeoverGuard.mayManage(null, ours)).isFalse();
+        assertThat(TakeoverGuard.mayManage(ConnectionMarker.of(OTHER_STACK, "Conn", "req-1"), ours)).isFalse();
+        assertThat(TakeoverGuard.mayManage(ConnectionMarker.of(STACK, "OtherConn", "req-2"), ours)).isFalse();
     }
 }

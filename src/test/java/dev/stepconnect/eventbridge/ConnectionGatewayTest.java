@@ -25,7 +25,7 @@ class ConnectionGatewayTest {
             HttpParameters headers = new HttpParameters(
                     List.of(new HttpParameters.Parameter("X-Tenant", "acme", false)), List.of(), List.of());
             String arn = gateway.create(new ConnectionSpec(name, "test", new Credential.ApiKey("x-api-key", "v1-abcdef"),
-                    headers, HttpParameters.NONE, null));
+                    headers, HttpParameters.NONE, null, PrivateConnectivity.NONE));
             assertThat(arn).contains(":connection/" + name);
 
             ConnectionDescription ready = gateway.awaitReady(name, Deadline.in(Duration.ofSeconds(20), Clock.systemUTC()));

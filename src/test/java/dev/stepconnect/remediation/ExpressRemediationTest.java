@@ -65,8 +65,7 @@ class ExpressRemediationTest {
     private RemediationHandler handler(RemediationSettings settings, boolean withLedger) {
         Clock clock = Clock.systemUTC();
         return new RemediationHandler(settings, new StepFunctionsGateway(fixture.sfnStub.clients().sfn()),
-                new RetryScheduler(fixture.scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
-                        settings.scheduleDeadLetterArn()),
+                RetryScheduler.of(fixture.scheduler, settings),
                 new AlarmManager(fixture.cloudWatch.clients().cloudWatch(), settings.metricsNamespace(),
                         settings.alarmTopicArn(), clock),
                 clock, () -> 0.5, Duration.ofSeconds(1),

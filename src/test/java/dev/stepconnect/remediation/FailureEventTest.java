@@ -120,9 +120,9 @@ class FailureEventTest {
                 "\"stateMachineArn\":\"arn:aws:states:us-east-1:123456789012:stateMachine:team-b\"")));
         assertThat(event.baseStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:orders");
         assertThat(event.stateMachineName()).isEqualTo("orders");
-        FailureEvent express = new FailureEvent("arn:aws:states:us-east-1:123456789012:express:fast:run-1:0a1b2c3d",
-                "arn:aws:states:us-east-1:123456789012:stateMachine:fast", "run-1", "FAILED", "States.Timeout", null,
-                "{}", 0, RedriveStatus.UNKNOWN, null, null);
+        FailureEvent express = FailureEvent.builder("arn:aws:states:us-east-1:123456789012:express:fast:run-1:0a1b2c3d",
+                "arn:aws:states:us-east-1:123456789012:stateMachine:fast", "run-1", "FAILED")
+                .error("States.Timeout").input("{}").build();
         assertThat(express.baseStateMachineArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:fast");
     }
 

@@ -116,8 +116,7 @@ final class RemediationFixture implements AutoCloseable, AfterEachCallback {
     RemediationHandler handler(RemediationSettings settings, Duration deadlineReserve) {
         Clock clock = Clock.systemUTC();
         return new RemediationHandler(settings, new StepFunctionsGateway(sfnStub.clients().sfn()),
-                new RetryScheduler(scheduler, settings.scheduleGroup(), settings.schedulerRoleArn(),
-                        settings.scheduleDeadLetterArn()),
+                RetryScheduler.of(scheduler, settings),
                 new AlarmManager(cloudWatch.clients().cloudWatch(), settings.metricsNamespace(), settings.alarmTopicArn(), clock),
                 clock, () -> 0.5, deadlineReserve);
     }

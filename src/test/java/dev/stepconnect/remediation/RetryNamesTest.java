@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 
 class RetryNamesTest {
     private static FailureEvent failure(String machine, String name, int redriveCount) {
-        return new FailureEvent("arn:aws:states:us-east-1:123456789012:execution:" + machine + ":" + name,
-                "arn:aws:states:us-east-1:123456789012:stateMachine:" + machine, name, "FAILED", "States.Timeout",
-                null, null, redriveCount, RedriveStatus.REDRIVABLE, null, null);
+        return FailureEvent.builder("arn:aws:states:us-east-1:123456789012:execution:" + machine + ":" + name,
+                "arn:aws:states:us-east-1:123456789012:stateMachine:" + machine, name, "FAILED")
+                .error("States.Timeout").redriveCount(redriveCount).redriveStatus(RedriveStatus.REDRIVABLE).build();
     }
 
     @Test

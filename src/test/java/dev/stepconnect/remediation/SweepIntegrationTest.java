@@ -360,8 +360,8 @@ class SweepIntegrationTest {
         assertThat(bodies("ListExecutions")).noneMatch(body -> body.contains("page-3"));
         assertThat(bodies("DescribeExecution")).noneMatch(body -> body.contains(d) || body.contains(e) || body.contains(c));
 
-        FailureEvent redrivenFailure = new FailureEvent(redriven, machine, "redriven", "FAILED", null, null, null, 1,
-                RedriveStatus.REDRIVABLE, null, null);
+        FailureEvent redrivenFailure = FailureEvent.builder(redriven, machine, "redriven", "FAILED")
+                .redriveCount(1).redriveStatus(RedriveStatus.REDRIVABLE).build();
         GetScheduleResponse schedule = fixture.scheduler.getSchedule(r -> r.groupName(fixture.group)
                 .name(RetryNames.scheduleName(redrivenFailure)));
         assertThat(schedule.target().arn()).isEqualTo("arn:aws:scheduler:::aws-sdk:sfn:redriveExecution");

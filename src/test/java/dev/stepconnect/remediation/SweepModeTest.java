@@ -11,12 +11,12 @@ class SweepModeTest {
     private static final String MACHINE_B = "arn:aws:states:us-east-1:123456789012:stateMachine:b";
 
     private static FailureEvent failure(String machine, String name) {
-        return new FailureEvent(machine.replace(":stateMachine:", ":execution:") + ":" + name, machine, name, "FAILED",
-                "States.Timeout", null, null, 0, RedriveStatus.REDRIVABLE, null, null);
+        return FailureEvent.builder(machine.replace(":stateMachine:", ":execution:") + ":" + name, machine, name, "FAILED")
+                .error("States.Timeout").redriveStatus(RedriveStatus.REDRIVABLE).build();
     }
 
     private static RetryDecision now() {
-        return new RetryDecision(Action.RETRY_NOW, ErrorClass.TIMEOUT, 1, 3, Duration.ZERO, null);
+        return RetryDecision.retryNow(ErrorClass.TIMEOUT, 1, 3);
     }
 
     @Test
@@ -41,7 +41,7 @@ class SweepModeTest {
     void aLongerBackoffIsKept() {
         SweepMode mode = SweepMode.forRun(false, RemediationFixture.settings(3, 60, RemediationFixture.SCHEDULER_ROLE,
                 "default", 20, false));
-        RetryDecision later = new RetryDecision(Action.RETRY_LATER, ErrorClass.TIMEOUT, 1, 3, Duration.ofSeconds(900), null);
+        RetryDecision later = RetryDecision.retryNow(ErrorClass.TIMEOUT, 1, 3).later(Duration.ofSeconds(900));
 
         assertThat(mode.pace(failure(MACHINE_A, "r1"), later).delay()).isEqualTo(Duration.ofSeconds(900));
     }
@@ -51,7 +51,7 @@ class SweepModeTest {
         SweepMode unscheduled = SweepMode.forRun(false, RemediationFixture.settings(3, 0, null, "default", 20, false));
         SweepMode scheduled = SweepMode.forRun(false, RemediationFixture.settings(3, 0, RemediationFixture.SCHEDULER_ROLE,
                 "default", 20, false));
-        RetryDecision skip = new RetryDecision(Action.RETRY_NOW, ErrorClass.PERMISSIONS, 1, 3, Duration.ZERO, null)
+        RetryDecision skip = RetryDecision.retryNow(ErrorClass.PERMISSIONS, 1, 3)
                 .skipped(RetryDecision.SkipReason.NOT_RETRYABLE);
 
         assertThat(unscheduled.pace(failure(MACHINE_A, "r1"), now())).isEqualTo(now());

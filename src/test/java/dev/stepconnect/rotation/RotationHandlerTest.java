@@ -23,6 +23,7 @@ import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.RotationStart;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.EmulatorClients;
 import dev.stepconnect.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionAuthorizationType;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -63,22 +65,21 @@ class RotationHandlerTest {
     private static final String ROLE_ARN = "arn:aws:iam::123456789012:role/stepconnect-test-state";
 
     private final List<String> knownSecrets = new ArrayList<>();
-    private SecretsManagerClient secrets;
-    private EventBridgeClient events;
+    @RegisterExtension
+    final EmulatorClients aws = new EmulatorClients();
+    private final SecretsManagerClient secrets = aws.secrets();
+    private final EventBridgeClient events = aws.events();
     private AwsJsonStub front;
     private PartnerApi partner;
     private WireMockServer tokenEndpoint;
-    private CapturedOutput output;
+    private final CapturedOutput output = aws.output();
 
     @BeforeEach
     void setUp() throws IOException {
-        secrets = AwsEmulator.clients().secretsManager();
-        events = AwsEmulator.clients().eventBridge();
         front = new AwsJsonStub("AWSEvents").proxyUnmatchedTo(AwsEmulator.endpoint());
         partner = new PartnerApi();
         tokenEndpoint = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
         tokenEndpoint.start();
-        output = CapturedOutput.start();
     }
 
     @AfterEach
@@ -91,8 +92,6 @@ class RotationHandlerTest {
         partner.close();
         tokenEndpoint.stop();
         front.close();
-        secrets.close();
-        events.close();
     }
 
     // ------------------------------------------------------------------ full rotations

@@ -9,6 +9,7 @@ import dev.stepconnect.json.Json;
 import dev.stepconnect.testing.AwsEmulator;
 import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
+import dev.stepconnect.testing.EmulatorClients;
 import dev.stepconnect.testing.CredentialForms;
 import dev.stepconnect.testing.RotationStart;
 import dev.stepconnect.testing.TestContext;
@@ -21,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ConnectionAuthorizationType;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -36,22 +37,15 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  */
 @ExtendWith(AwsEmulator.class)
 class RotationSecurityTest {
-    private SecretsManagerClient secrets;
-    private EventBridgeClient events;
-    private CapturedOutput output;
-
-    @BeforeEach
-    void setUp() {
-        secrets = AwsEmulator.clients().secretsManager();
-        events = AwsEmulator.clients().eventBridge();
-        output = CapturedOutput.start();
-    }
+    @RegisterExtension
+    final EmulatorClients aws = new EmulatorClients();
+    private final SecretsManagerClient secrets = aws.secrets();
+    private final EventBridgeClient events = aws.events();
+    private final CapturedOutput output = aws.output();
 
     @AfterEach
     void tearDown() {
         output.close();
-        secrets.close();
-        events.close();
     }
 
     // ------------------------------------------------------------------ §1 redaction

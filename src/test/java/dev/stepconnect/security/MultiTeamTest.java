@@ -14,6 +14,7 @@ import dev.stepconnect.testing.AwsJsonStub;
 import dev.stepconnect.testing.CapturedOutput;
 import dev.stepconnect.testing.CloudFormationStub;
 import dev.stepconnect.testing.CloudWatchCborStub;
+import dev.stepconnect.testing.ConnectionRequests;
 import dev.stepconnect.testing.Eventually;
 import dev.stepconnect.testing.ResponseReceiver;
 import dev.stepconnect.testing.RotationStart;
@@ -57,15 +58,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @ExtendWith(AwsEmulator.class)
 class MultiTeamTest {
     private static final String LOGICAL_ID = "OrdersConnection";
-    private static final String TYPE = "Custom::EventBridgeConnection";
-    private static final String ACCOUNT = "123456789012";
+    private static final String TYPE = ConnectionRequests.RESOURCE_TYPE;
+    private static final String ACCOUNT = ConnectionRequests.ACCOUNT;
 
     private final ResponseReceiver receiver = new ResponseReceiver();
     private final CloudFormationStub cloudFormation = new CloudFormationStub();
     private final AwsJsonStub events = new AwsJsonStub("AWSEvents");
     private final CloudWatchCborStub cloudWatch = new CloudWatchCborStub();
-    private final String stackA = stackId("team-a-orders");
-    private final String stackB = stackId("team-b-orders");
+    private final String stackA = ConnectionRequests.stackId("team-a-orders");
+    private final String stackB = ConnectionRequests.stackId("team-b-orders");
     private final String keyA = "team-a-key-" + UUID.randomUUID();
     private final String keyB = "team-b-key-" + UUID.randomUUID();
     private final List<String> secretValues = new ArrayList<>(List.of(keyA, keyB));
@@ -96,14 +97,7 @@ class MultiTeamTest {
     @AfterEach
     void nothingLeakedAndTeamAUntouched() {
         output.close();
-        String printed = output.text();
-        assertThat(printed).doesNotContain(receiver.signature());
-        for (String value : secretValues) {
-            assertThat(printed).as("log lines").doesNotContain(value);
-            for (ResponseReceiver.Received answer : receiver.all()) {
-                assertThat(answer.body()).as("PUT bodies").doesNotContain(value);
-            }
-        }
+        receiver.assertNothingLeaked(output.text(), secretValues);
         assertThat(describe(connectionA)).as("team A's connection").isEqualTo(descriptionA);
         assertThat(writesTo(connectionA)).as("writes to team A's connection").isEmpty();
         eventBridge.deleteConnection(r -> r.name(connectionA));
@@ -445,21 +439,8 @@ class MultiTeamTest {
     }
 
     private String request(String type, String stackId, String physicalId, Map<String, Object> properties) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("RequestType", type);
-        event.put("ServiceToken", "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:stepconnect-ConnectionProvider:live");
-        event.put("ResponseURL", receiver.responseUrl().toString());
-        event.put("StackId", stackId);
-        event.put("RequestId", UUID.randomUUID().toString());
-        event.put("LogicalResourceId", LOGICAL_ID);
-        event.put("ResourceType", TYPE);
-        if (physicalId != null) {
-            event.put("PhysicalResourceId", physicalId);
-        }
-        event.put("ResourceProperties", properties);
-        if (type.equals("Update")) {
-            event.put("OldResourceProperties", properties);
-        }
+        String event = ConnectionRequests.request(type, receiver.responseUrl(), stackId, LOGICAL_ID, physicalId,
+                properties, type.equals("Update") ? properties : null);
         // What CloudFormation records while it really sends this request from this stack; a test that forges
         // a request overrides it afterwards with the stack's true state.
         if (stackId.equals(stackB) || type.equals("Create")) {
@@ -470,16 +451,11 @@ class MultiTeamTest {
             }).resource(stackId, LOGICAL_ID, TYPE, physicalId, type.equals("Create") ? "CREATE_IN_PROGRESS"
                     : type.equals("Update") ? "UPDATE_IN_PROGRESS" : "DELETE_IN_PROGRESS");
         }
-        return Json.write(event);
+        return event;
     }
 
     private static Map<String, Object> properties(String name, String secretArn) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("ServiceToken", "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:stepconnect-ConnectionProvider:live");
-        properties.put("Name", name);
-        properties.put("AuthorizationType", "API_KEY");
-        properties.put("CredentialsSecretArn", secretArn);
-        return properties;
+        return ConnectionRequests.properties(name, "API_KEY", secretArn);
     }
 
     private String secret(String prefix, String json, Map<String, String> tags) {
@@ -504,11 +480,6 @@ class MultiTeamTest {
                     .forEach(body -> writes.add(operation));
         }
         return writes;
-    }
-
-    private static String stackId(String name) {
-        return "arn:aws:cloudformation:us-east-1:" + ACCOUNT + ":stack/" + name + "-" + UUID.randomUUID().toString().substring(0, 8)
-                + "/" + UUID.randomUUID();
     }
 
     private static ByteArrayInputStream stream(String text) {

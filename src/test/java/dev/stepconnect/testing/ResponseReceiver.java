@@ -1,5 +1,7 @@
 package dev.stepconnect.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.stepconnect.json.Json;
 import dev.stepconnect.json.JsonObject;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -79,6 +82,20 @@ public final class ResponseReceiver implements AutoCloseable {
     public void failNext(int times, int status) {
         failureStatus = status;
         failuresLeft.set(times);
+    }
+
+    /**
+     * Asserts that {@code printed} (what the function logged) carries not the ResponseURL's signature, and
+     * that neither it nor any answer received carries any of {@code secretValues}.
+     */
+    public void assertNothingLeaked(String printed, Collection<String> secretValues) {
+        assertThat(printed).doesNotContain(signature);
+        for (String value : secretValues) {
+            assertThat(printed).as("log lines").doesNotContain(value);
+            for (Received answer : all()) {
+                assertThat(answer.body()).as("PUT bodies").doesNotContain(value);
+            }
+        }
     }
 
     public List<Received> all() {
