@@ -4,8 +4,6 @@ import dev.stepconnect.credentials.CredentialOptIn;
 import dev.stepconnect.credentials.CredentialSecrets;
 import dev.stepconnect.eventbridge.ConnectionNames;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,17 +34,9 @@ public record SourceSecret(String arn, String name, boolean rotationEnabled, Map
         return connectionsOf(tags.get(CredentialSecrets.CONNECTION_TAG));
     }
 
+    /** The names of a {@code stepconnect:connection} tag value that EventBridge accepts as connection names. */
     static List<String> connectionsOf(String tag) {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        if (tag != null) {
-            for (String part : tag.split(",")) {
-                String name = part.trim();
-                if (ConnectionNames.isValid(name)) {
-                    names.add(name);
-                }
-            }
-        }
-        return new ArrayList<>(names);
+        return CredentialSecrets.connectionNames(tag).stream().filter(ConnectionNames::isValid).toList();
     }
 
     public Optional<String> currentVersion() {
