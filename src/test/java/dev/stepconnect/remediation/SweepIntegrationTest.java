@@ -382,6 +382,9 @@ class SweepIntegrationTest {
         cases.put(onDemand(machine, ",\"errors\":[\"States.Http. 503\"]"), "'errors'");
         cases.put("[1,2]", "JSON object");
         cases.put("not json", "JSON object");
+        // Strict input (#10.6): trailing content after a valid filter is a malformed payload, not a filter.
+        cases.put(onDemand(machine, "") + "}}garbage", "JSON object");
+        cases.put("{\"sweep\":\"scheduled\"} {\"sweep\":\"scheduled\"}", "JSON object");
 
         for (Map.Entry<String, String> bad : cases.entrySet()) {
             assertThatThrownBy(() -> run(handler, bad.getKey())).as(bad.getKey())
