@@ -133,7 +133,7 @@ public final class CredentialsSecretStore {
             throw new InvalidPropertyException(ConnectionProperties.CREDENTIALS_SECRET_ARN + ": "
                     + CredentialOptIn.unreadable(secretId, "ResourceNotFoundException"));
         } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code = AwsErrors.code(e);
             if (!"AccessDeniedException".equals(code)) {
                 throw e;
             }

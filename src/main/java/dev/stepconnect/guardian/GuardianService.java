@@ -131,7 +131,7 @@ public final class GuardianService {
         }
         try {
             boolean rotating = rotationInProgress(secret.get());
-            return List.of(report(examine(secret.get(), name, connection, rotating, Trigger.CONNECTION_STATE, deadline)));
+            return List.of(report(examine(secret.get(), name, connection.orElse(null), rotating, Trigger.CONNECTION_STATE, deadline)));
         } catch (RuntimeException e) {
             // As for a secret's connections: a passing failure defers (the event is retried), a definitive one fails.
             return List.of(report(awsFailure(name, secret.get().arn(), null, connection.get().state(), e)));
@@ -174,7 +174,7 @@ public final class GuardianService {
                 Optional<ConnectionDescription> connection = connections.describe(name);
                 outcomes.add(report(secret.deleted() && connection.isPresent()
                         ? deletedSource(name, secret.arn(), connection.get())
-                        : examine(secret, name, connection, rotating, trigger, deadline)));
+                        : examine(secret, name, connection.orElse(null), rotating, trigger, deadline)));
             } catch (RuntimeException e) {
                 outcomes.add(report(awsFailure(name, secret.arn(), null, null, e)));
             }
@@ -234,8 +234,10 @@ public final class GuardianService {
         return true;
     }
 
-    private GuardianOutcome examine(SourceSecret secret, String name, Optional<ConnectionDescription> connection,
+    /** {@code described} is the connection as DescribeConnection shows it, or null when it does not exist. */
+    private GuardianOutcome examine(SourceSecret secret, String name, ConnectionDescription described,
                                     boolean rotating, Trigger trigger, Deadline deadline) {
+        Optional<ConnectionDescription> connection = Optional.ofNullable(described);
         Optional<String> currentVersion = secret.currentVersion();
         String currentHash = currentVersion.map(ConnectionMarker::versionHash).orElse("");
         Optional<ConnectionMarker> marker = connection.flatMap(ConnectionDescription::marker);

@@ -36,7 +36,7 @@ public final class SecretStore {
         } catch (ResourceNotFoundException e) {
             throw new InvalidRotationException(CredentialOptIn.unreadable(secretId, "ResourceNotFoundException"));
         } catch (SecretsManagerException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code = AwsErrors.code(e);
             if (!"AccessDeniedException".equals(code)) {
                 throw e;
             }

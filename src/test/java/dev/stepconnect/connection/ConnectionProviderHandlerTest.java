@@ -1089,6 +1089,44 @@ class ConnectionProviderHandlerTest {
     }
 
     @Test
+    void aPrivateConnectionThatEndsActiveIsReadyAndDataStateSaysSo() {
+        // A connection to a private API (VPC Lattice) ends ACTIVE rather than AUTHORIZED (#12.3).
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-active");
+        String create = event("Create", null, properties(name, AuthorizationType.API_KEY, secretArn, null), null);
+        String written = ConnectionMarker.of(stackId, "PartnerConnection",
+                Json.parseObject(create).string("RequestId").orElseThrow()).render();
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "ACTIVE", null, written);
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients()), create);
+
+            assertSuccess(answer, name);
+            assertThat(answer.requiredObject("Data").string("State")).contains("ACTIVE");
+        }
+        cleanUp(name);
+    }
+
+    @Test
+    void aConnectionThatEndsDeauthorizedIsAFailureThatSaysWhy() {
+        String secretArn = createSecret(credential(AuthorizationType.API_KEY, "v1"));
+        String name = AwsEmulator.uniqueName("sc-deauth");
+        try (AwsJsonStub stub = new AwsJsonStub("AWSEvents")) {
+            connectionStateAfterFirstLook(stub, name, "DEAUTHORIZED", "Authorization failed with status 401");
+            stub.proxyUnmatchedTo(AwsEmulator.endpoint());
+
+            JsonObject answer = invoke(handler(stub.clients()),
+                    event("Create", null, properties(name, AuthorizationType.API_KEY, secretArn, null), null));
+
+            assertFailedCreate(answer);
+            assertThat(answer.string("Reason").orElseThrow()).contains("DEAUTHORIZED")
+                    .contains("Authorization failed with status 401");
+        }
+        assertGone(name);
+    }
+
+    @Test
     void aConnectionStillAuthorizingAtTheDeadlineIsHandedOnAndAnsweredOnce() {
         String name = AwsEmulator.uniqueName("sc-handon");
         String event = oauthCreate(name);

@@ -341,7 +341,9 @@ class GuardianHandlerTest {
                         + marker + "\"}}",
                 "{\"source\":\"aws.events\",\"detail-type\":\"Connection Deauthorized\",\"detail\":{\"ConnectionName\":\""
                         + marker + "/x\"}}",
-                "{\"source\":\"aws.secretsmanager\",\"detail-type\":\"AWS API Call via CloudTrail\",\"detail\":\"" + marker + "\"}");
+                "{\"source\":\"aws.secretsmanager\",\"detail-type\":\"AWS API Call via CloudTrail\",\"detail\":\"" + marker + "\"}",
+                // Strict input (#10.6): a valid scheduled check followed by trailing content is malformed.
+                "{\"stepconnect\":\"guardian-scheduled-check\"}}}" + marker);
         GuardianHandler handler = handler();
         for (String body : bodies) {
             JsonObject answer = invoke(handler, body);

@@ -382,6 +382,9 @@ class SweepIntegrationTest {
         cases.put(onDemand(machine, ",\"errors\":[\"States.Http. 503\"]"), "'errors'");
         cases.put("[1,2]", "JSON object");
         cases.put("not json", "JSON object");
+        // Strict input (#10.6): trailing content after a valid filter is a malformed payload, not a filter.
+        cases.put(onDemand(machine, "") + "}}garbage", "JSON object");
+        cases.put("{\"sweep\":\"scheduled\"} {\"sweep\":\"scheduled\"}", "JSON object");
 
         for (Map.Entry<String, String> bad : cases.entrySet()) {
             assertThatThrownBy(() -> run(handler, bad.getKey())).as(bad.getKey())
@@ -521,12 +524,28 @@ class SweepIntegrationTest {
                 Map.of("stateMachineAliasArn", "arn:aws:states:us-east-1:123456789012:stateMachine:team-b:live"));
         SweepHandler handler = sweep(immediate(20), 500);
 
-        JsonObject first = run(handler, onDemand(machine, ""));
-        int describedAfterFirst = describesOf(failed);
-        JsonObject second = run(handler, onDemand(machine, ""));
+        JsonObject first;
+        JsonObject second;
+        int describedAfterFirst;
+        List<String> firstLines;
+        List<String> secondLines;
+        try (CapturedOutput output = CapturedOutput.start()) {
+            first = run(handler, onDemand(machine, ""));
+            firstLines = output.lines();
+        }
+        describedAfterFirst = describesOf(failed);
+        try (CapturedOutput output = CapturedOutput.start()) {
+            second = run(handler, onDemand(machine, ""));
+            secondLines = output.lines();
+        }
 
         assertThat(first.requiredObject("outcomes").requiredObject("skippedByReason").number("TargetRefused")).contains(1L);
         assertThat(second.requiredObject("outcomes").requiredObject("skippedByReason").number("TargetRefused")).contains(1L);
+        // SweepSkipped {StateMachine, Reason}: counted by every run that sees the skip (docs/remediation.md).
+        Map<String, String> skippedDimensions = Map.of("StateMachine", machineName(machine), "Reason", "TargetRefused");
+        assertThat(sum(emf(firstLines), SweepService.SKIPPED, skippedDimensions)).isEqualTo(1.0);
+        assertThat(sum(emf(secondLines), SweepService.SKIPPED, skippedDimensions)).isEqualTo(1.0);
+        assertThat(sum(emf(firstLines), SweepService.RETRIES, Map.of("StateMachine", machineName(machine)))).isZero();
         // AWS's record does not change: the second run settles it from memory, without spending its bound.
         assertThat(second.number("examined")).contains(0L);
         assertThat(describesOf(failed)).isEqualTo(describedAfterFirst);
