@@ -209,7 +209,6 @@ class CustomResourceRunnerTest {
     @Test
     void anAnswerThatCannotBeDeliveredFailsTheInvocationAndSaysSo() {
         receiver.failNext(10_000, 503);
-        long before = System.nanoTime();
         assertThatThrownBy(() -> run(provider((request, deadline) -> CustomResourceResponse.success("res-1", Map.of(), false)),
                 event("Create", null), Duration.ofSeconds(4)))
                 .isInstanceOf(UndeliveredResponseException.class)
@@ -225,7 +224,6 @@ class CustomResourceRunnerTest {
             assertThat(line.string("intendedOutcome")).contains("SUCCESS");
             assertThat(line.string("lastAttempt")).contains("HTTP 503");
         });
-        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
     }
 
     @Test
