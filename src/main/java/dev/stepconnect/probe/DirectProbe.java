@@ -48,7 +48,7 @@ public final class DirectProbe implements CredentialProbe {
         String value = authorization;
         try {
             // Only the status is the verdict: the body is never read (nor logged).
-            int status = HttpCalls.exchange(endpoint, "GET", requestTimeout, deadline, get -> {
+            int status = HttpCalls.exchange(endpoint, "GET", requestTimeout, deadline, (get, untilNanos) -> {
                 get.setRequestProperty(name, value);
                 return get.getResponseCode();
             });

@@ -22,9 +22,12 @@ import java.util.concurrent.TimeUnit;
 final class HttpCalls {
     static final int MAX_BODY = 64 * 1024;
 
-    /** One exchange on an open connection; an IOException (also the cut-off) means no answer. */
+    /**
+     * One exchange on an open connection; an IOException (also the cut-off) means no answer.
+     * {@code untilNanos} is the {@link System#nanoTime()} by which it must be over (see {@link #body}).
+     */
     interface Exchange<T> {
-        T run(HttpURLConnection connection) throws IOException;
+        T run(HttpURLConnection connection, long untilNanos) throws IOException;
     }
 
     private HttpCalls() {
@@ -45,9 +48,10 @@ final class HttpCalls {
         connection.setInstanceFollowRedirects(false);
         connection.setUseCaches(false);
         connection.setRequestMethod(method);
+        long untilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMillis);
         ScheduledFuture<?> cutOff = Timer.INSTANCE.schedule(connection::disconnect, limitMillis, TimeUnit.MILLISECONDS);
         try {
-            return exchange.run(connection);
+            return exchange.run(connection, untilNanos);
         } finally {
             cutOff.cancel(false);
             connection.disconnect();
@@ -55,13 +59,28 @@ final class HttpCalls {
     }
 
     /**
-     * The response body (at most {@link #MAX_BODY} bytes), whatever the status; "" when there is none.
+     * The response body (at most {@link #MAX_BODY} bytes), whatever the status; "" when there is none. Read
+     * in chunks and checked against {@code untilNanos} after each: a disconnect from the cut-off timer does not
+     * reliably interrupt a read in progress (HttpURLConnection may drain a keep-alive stream instead), so an
+     * answer that trickles in, each chunk within the read timeout, is stopped here.
      *
-     * @throws IOException when the body cannot be read to its end (cut off, malformed)
+     * @throws IOException when the body cannot be read to its end in time (trickled, cut off, malformed)
      */
-    static String body(HttpURLConnection connection) throws IOException {
+    static String body(HttpURLConnection connection, long untilNanos) throws IOException {
         try (InputStream in = connection.getErrorStream() != null ? connection.getErrorStream() : connection.getInputStream()) {
-            return in == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+            if (in == null) {
+                return "";
+            }
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            byte[] chunk = new byte[4096];
+            int n;
+            while (read.size() < MAX_BODY && (n = in.read(chunk, 0, Math.min(chunk.length, MAX_BODY - read.size()))) != -1) {
+                read.write(chunk, 0, n);
+                if (System.nanoTime() - untilNanos > 0) {
+                    throw new java.net.SocketTimeoutException("the answer took longer than the request timeout");
+                }
+            }
+            return read.toString(StandardCharsets.UTF_8);
         }
     }
 

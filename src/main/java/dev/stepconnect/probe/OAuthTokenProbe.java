@@ -79,7 +79,7 @@ public final class OAuthTokenProbe {
         URI uri = URI.create(query.isEmpty() ? endpoint
                 : endpoint + (URI.create(endpoint).getRawQuery() == null ? "?" : "&") + String.join("&", query));
         try {
-            return HttpCalls.exchange(uri, credential.httpMethod(), requestTimeout, deadline, request -> {
+            return HttpCalls.exchange(uri, credential.httpMethod(), requestTimeout, deadline, (request, untilNanos) -> {
                 for (HttpParameters.Parameter header : sendable(parameters.headers())) {
                     request.setRequestProperty(header.key(), header.value());
                 }
@@ -94,7 +94,7 @@ public final class OAuthTokenProbe {
                     }
                 }
                 int status = request.getResponseCode();
-                String body = HttpCalls.body(request);
+                String body = HttpCalls.body(request, untilNanos);
                 return status / 100 == 2 ? token(body) : new Token(refusal(status, body, skippedSecret), null);
             });
         } catch (IOException e) {
