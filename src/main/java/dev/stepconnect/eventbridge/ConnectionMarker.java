@@ -77,7 +77,7 @@ public record ConnectionMarker(String owner, String request, String source, Stri
 
     /** This marker, recording that the connection follows {@code secretArn} and carries its {@code versionId}. */
     public ConnectionMarker carrying(String secretArn, String versionId) {
-        return new ConnectionMarker(owner, request, sourceHash(secretArn), sha256Prefix(versionId));
+        return new ConnectionMarker(owner, request, sourceHash(secretArn), versionHash(versionId));
     }
 
     /** Whether the connection follows {@code secretArn}: only then may rotation or the guardian write to it. */
@@ -87,7 +87,7 @@ public record ConnectionMarker(String owner, String request, String source, Stri
 
     /** Whether the connection carries version {@code versionId} of its source (false when unrecorded). */
     public boolean carriesVersion(String versionId) {
-        return version != null && version.equals(sha256Prefix(versionId));
+        return version != null && version.equals(versionHash(versionId));
     }
 
     /** The rendered marker; "" when it records nothing. */

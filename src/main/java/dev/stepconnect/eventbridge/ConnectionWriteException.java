@@ -8,28 +8,17 @@ public class ConnectionWriteException extends RuntimeException {
 
     public enum Disposition {
         /** The connection's marker does not name the secret as its source: never written, by design. */
-        NOT_FOLLOWING(false),
+        NOT_FOLLOWING,
         /** No connection has that name. */
-        MISSING(false),
+        MISSING,
         /** The connection uses another authorization type than the credential. */
-        WRONG_TYPE(false),
+        WRONG_TYPE,
         /** Mid-change, conflicting, throttled, 5xx, or still not ready when the wait ran out: try again later. */
-        BUSY(true),
+        BUSY,
         /** EventBridge refused the request (validation, access denied): the same request will fail again. */
-        REFUSED(false),
+        REFUSED,
         /** Written, but the connection settled DEAUTHORIZED or FAILED_CONNECTIVITY with it. */
-        UNUSABLE(false);
-
-        private final boolean transientFailure;
-
-        Disposition(boolean transientFailure) {
-            this.transientFailure = transientFailure;
-        }
-
-        /** Whether the same write may succeed later without anything being changed. */
-        public boolean isTransient() {
-            return transientFailure;
-        }
+        UNUSABLE
     }
 
     private final Disposition disposition;
